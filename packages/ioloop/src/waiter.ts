@@ -1,0 +1,168 @@
+import { Deque } from './deque';
+import { TimeoutError } from './errors';
+
+/** Options every wait that can time out accepts: a duration in ms and/or an AbortSignal. */
+export interface WaitOptions {
+  /** Give up after this many milliseconds. */
+  timeout?: number;
+  /** Give up when this signal aborts; the wait rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/** What a {@link Waiter} does when its timeout fires; the default rejects with `TimeoutError`. */
+export interface WaiterBehaviour<T> {
+  /** Resolve with this value instead of rejecting on timeout (Tornado's `Condition.wait`). */
+  onTimeout?: () => T;
+  /** Told once when the waiter settles by timeout or abort, so an owner can forget it. */
+  onCancel?: (waiter: Waiter<T>) => void;
+}
+
+/**
+ * One pending wait: a promise that settles exactly once, by `resolve`/`reject`, by its timeout or by
+ * its AbortSignal, and that removes its timer and abort listener when it does.
+ */
+export class Waiter<T> {
+  readonly promise: Promise<T>;
+  #resolve!: (value: T) => void;
+  #reject!: (reason: unknown) => void;
+  #settled = false;
+  #timer: NodeJS.Timeout | undefined = undefined;
+  #signal: AbortSignal | undefined = undefined;
+  #behaviour: WaiterBehaviour<T> | undefined;
+
+  constructor(options?: WaitOptions, behaviour?: WaiterBehaviour<T>) {
+    this.#behaviour = behaviour;
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    const signal = options?.signal;
+    if (signal?.aborted) {
+      // Never queued, so the owner has nothing to forget: settle without onCancel.
+      this.#finish();
+      this.#reject(signal.reason);
+      return;
+    }
+    if (signal) {
+      this.#signal = signal;
+      signal.addEventListener('abort', this.#onAbort, { once: true });
+    }
+    const timeout = options?.timeout;
+    if (timeout !== undefined) {
+      if (!(timeout >= 0)) throw new RangeError(`timeout must be a non-negative number of ms, got ${timeout}`);
+      this.#timer = setTimeout(this.#onTimeout, timeout);
+    }
+  }
+
+  /** True once the waiter has resolved, rejected, timed out or been aborted. */
+  get settled(): boolean {
+    return this.#settled;
+  }
+
+  /** Settles with `value`; returns false (and does nothing) if already settled. */
+  resolve(value: T): boolean {
+    if (this.#settled) return false;
+    this.#finish();
+    this.#resolve(value);
+    return true;
+  }
+
+  /** Settles with `reason`; returns false (and does nothing) if already settled. */
+  reject(reason: unknown): boolean {
+    if (this.#settled) return false;
+    this.#finish();
+    this.#reject(reason);
+    return true;
+  }
+
+  #onTimeout = (): void => {
+    this.#timer = undefined;
+    this.#cancel(true, undefined);
+  };
+
+  #onAbort = (): void => {
+    this.#cancel(false, this.#signal?.reason);
+  };
+
+  #cancel(byTimeout: boolean, reason: unknown): void {
+    if (this.#settled) return;
+    this.#finish();
+    const onTimeout = this.#behaviour?.onTimeout;
+    if (byTimeout && onTimeout) this.#resolve(onTimeout());
+    else this.#reject(byTimeout ? new TimeoutError() : reason);
+    this.#behaviour?.onCancel?.(this);
+  }
+
+  #finish(): void {
+    this.#settled = true;
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    if (this.#signal) {
+      this.#signal.removeEventListener('abort', this.#onAbort);
+      this.#signal = undefined;
+    }
+  }
+}
+
+/**
+ * A FIFO of {@link Waiter}s. Waiters that time out or abort are dropped lazily and the list is
+ * compacted once they make up most of it, so cancellation is O(1) amortised and nothing piles up.
+ */
+export class WaiterQueue<T> {
+  #waiters = new Deque<Waiter<T>>();
+  #cancelled = 0;
+  #behaviour: WaiterBehaviour<T>;
+
+  constructor(behaviour?: Omit<WaiterBehaviour<T>, 'onCancel'>) {
+    this.#behaviour = { ...behaviour, onCancel: this.#onCancel };
+  }
+
+  /** Number of waiters still pending. */
+  get size(): number {
+    return this.#waiters.length - this.#cancelled;
+  }
+
+  /** Adds a pending waiter at the back and returns its promise. */
+  wait(options?: WaitOptions): Promise<T> {
+    const waiter = new Waiter<T>(options, this.#behaviour);
+    if (!waiter.settled) this.#waiters.push(waiter);
+    return waiter.promise;
+  }
+
+  /** Resolves the oldest pending waiter with `value`; false when none was waiting. */
+  resolveNext(value: T): boolean {
+    const waiter = this.#takeNext();
+    return waiter !== undefined && waiter.resolve(value);
+  }
+
+  /** Rejects the oldest pending waiter with `reason`; false when none was waiting. */
+  rejectNext(reason: unknown): boolean {
+    const waiter = this.#takeNext();
+    return waiter !== undefined && waiter.reject(reason);
+  }
+
+  #takeNext(): Waiter<T> | undefined {
+    for (;;) {
+      const waiter = this.#waiters.shift();
+      if (waiter === undefined || !waiter.settled) return waiter;
+      this.#cancelled--;
+    }
+  }
+
+  /** Resolves every pending waiter with `value`, oldest first; returns how many were woken. */
+  resolveAll(value: T): number {
+    let woken = 0;
+    while (this.resolveNext(value)) woken++;
+    return woken;
+  }
+
+  #onCancel = (): void => {
+    this.#cancelled++;
+    if (this.#cancelled > 32 && this.#cancelled * 2 > this.#waiters.length) {
+      this.#waiters.retain((waiter) => !waiter.settled);
+      this.#cancelled = 0;
+    }
+  };
+}
