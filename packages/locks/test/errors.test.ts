@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as locks from '@tornado-ts/locks';
+
+type CodedErrorClass = new () => Error & { code: string };
+const isErrorClass = (value: unknown): value is CodedErrorClass =>
+  typeof value === 'function' && value.prototype instanceof Error;
+const errorClasses = Object.entries(locks as Record<string, unknown>).flatMap(
+  ([name, value]) => (isErrorClass(value) ? [[name, value] as const] : []),
+);
+
+describe('errors', () => {
+  it('exports the error classes', () => {
+    expect(errorClasses.map(([name]) => name).sort()).toEqual(['ReleaseUnlockedError', 'SemaphoreOverReleaseError']);
+  });
+
+  it.each(errorClasses)('%s has its class name, a message and a TORNADO_ERR_ code', (name, ErrorClass) => {
+    const error = new ErrorClass();
+    expect(error.name).toBe(name);
+    expect(error.message).not.toBe('');
+    expect(error.code).toMatch(/^TORNADO_ERR_[A-Z_]+$/);
+    expect(String(error)).toBe(`${name}: ${error.message}`);
+  });
+
+  it('gives every class its own code, listed in the README', () => {
+    const codes = errorClasses.map(([, ErrorClass]) => new ErrorClass().code);
+    expect(new Set(codes).size).toBe(codes.length);
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const code of codes) expect(readme).toContain(code);
+  });
+
+  it('are thrown where the README says', async () => {
+    expect(() => new locks.BoundedSemaphore().release()).toThrow(locks.SemaphoreOverReleaseError);
+    expect(() => new locks.Lock().release()).toThrow(expect.objectContaining({ code: 'TORNADO_ERR_RELEASE_UNLOCKED' }));
+  });
+});
