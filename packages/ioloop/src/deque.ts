@@ -89,6 +89,7 @@ export class Deque<T> {
     this.#length = kept;
   }
 
+  /** Iterates front to back without removing anything. */
   *[Symbol.iterator](): IterableIterator<T> {
     for (let i = 0; i < this.#length; i++) yield this.#items[(this.#head + i) & this.#mask] as T;
   }

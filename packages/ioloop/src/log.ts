@@ -77,18 +77,22 @@ export class Logger implements LogSink {
     return LEVEL_RANK[level] >= LEVEL_RANK[this.level];
   }
 
+  /** Logs a debug record (dropped unless the level is `debug`). */
   debug(message: string, ...args: unknown[]): void {
     if (this.isEnabledFor('debug')) this.#sink.debug(message, ...args);
   }
 
+  /** Logs an informational record. */
   info(message: string, ...args: unknown[]): void {
     if (this.isEnabledFor('info')) this.#sink.info(message, ...args);
   }
 
+  /** Logs a warning. */
   warn(message: string, ...args: unknown[]): void {
     if (this.isEnabledFor('warn')) this.#sink.warn(message, ...args);
   }
 
+  /** Logs an error; pass the `Error` as an argument to print its stack. */
   error(message: string, ...args: unknown[]): void {
     if (this.isEnabledFor('error')) this.#sink.error(message, ...args);
   }
@@ -137,6 +141,7 @@ export async function expectLog<R>(
   let matched = 0;
   const capture = (level: LogLevel) => (message: string, ...args: unknown[]) => {
     const text = formatWithOptions({ colors: false }, message, ...args);
+    regex.lastIndex = 0; // a /g or /y pattern would otherwise resume where its last match ended
     if ((options?.level === undefined || options.level === level) && regex.test(text)) matched++;
     else if (LEVEL_RANK[level] >= LEVEL_RANK[previousLevel]) previous[level](message, ...args);
   };

@@ -1,6 +1,8 @@
 import { Deque } from './deque';
 import { TimeoutError } from './errors';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Options every wait that can time out accepts: a duration in ms and/or an AbortSignal. */
 export interface WaitOptions {
   /** Give up after this many milliseconds. */
@@ -27,6 +29,7 @@ export class Waiter<T> {
   #reject!: (reason: unknown) => void;
   #settled = false;
   #timer: NodeJS.Timeout | undefined = undefined;
+  #overflow = 0;
   #signal: AbortSignal | undefined = undefined;
   #behaviour: WaiterBehaviour<T> | undefined;
 
@@ -36,6 +39,9 @@ export class Waiter<T> {
       this.#resolve = resolve;
       this.#reject = reject;
     });
+    const timeout = options?.timeout;
+    // Checked before anything is registered, so a bad value leaves no listener behind.
+    if (timeout !== undefined && !(timeout >= 0)) throw new RangeError(`timeout must be a non-negative number of ms, got ${timeout}`);
     const signal = options?.signal;
     if (signal?.aborted) {
       // Never queued, so the owner has nothing to forget: settle without onCancel.
@@ -47,11 +53,7 @@ export class Waiter<T> {
       this.#signal = signal;
       signal.addEventListener('abort', this.#onAbort, { once: true });
     }
-    const timeout = options?.timeout;
-    if (timeout !== undefined) {
-      if (!(timeout >= 0)) throw new RangeError(`timeout must be a non-negative number of ms, got ${timeout}`);
-      this.#timer = setTimeout(this.#onTimeout, timeout);
-    }
+    if (timeout !== undefined && timeout !== Infinity) this.#arm(timeout);
   }
 
   /** True once the waiter has resolved, rejected, timed out or been aborted. */
@@ -75,8 +77,18 @@ export class Waiter<T> {
     return true;
   }
 
+  /** Node fires any delay above 2^31-1 ms after 1 ms; longer waits are taken in steps. */
+  #arm(ms: number): void {
+    this.#overflow = ms > MAX_TIMER_MS ? ms - MAX_TIMER_MS : 0;
+    this.#timer = setTimeout(this.#onTimeout, Math.min(ms, MAX_TIMER_MS));
+  }
+
   #onTimeout = (): void => {
     this.#timer = undefined;
+    if (this.#overflow > 0) {
+      this.#arm(this.#overflow);
+      return;
+    }
     this.#cancel(true, undefined);
   };
 
