@@ -16,15 +16,17 @@ export interface WaiterBehaviour<T> {
   /** Resolve with this value instead of rejecting on timeout (Tornado's `Condition.wait`). */
   onTimeout?: () => T;
   /** Told once when the waiter settles by timeout or abort, so an owner can forget it. */
-  onCancel?: (waiter: Waiter<T>) => void;
+  onCancel?: () => void;
 }
 
 /**
  * One pending wait: a promise that settles exactly once, by `resolve`/`reject`, by its timeout or by
  * its AbortSignal, and that removes its timer and abort listener when it does.
  */
-export class Waiter<T> {
+export class Waiter<T, P = undefined> {
   readonly promise: Promise<T>;
+  /** What the waiter carries for its owner (a queued item, say); `undefined` unless given. */
+  readonly payload: P;
   #resolve!: (value: T) => void;
   #reject!: (reason: unknown) => void;
   #settled = false;
@@ -33,18 +35,23 @@ export class Waiter<T> {
   #signal: AbortSignal | undefined = undefined;
   #behaviour: WaiterBehaviour<T> | undefined;
 
-  constructor(options?: WaitOptions, behaviour?: WaiterBehaviour<T>) {
+  constructor(options?: WaitOptions, behaviour?: WaiterBehaviour<T>, payload?: P) {
     this.#behaviour = behaviour;
+    this.payload = payload as P;
     this.promise = new Promise<T>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
     });
     const timeout = options?.timeout;
-    // Checked before anything is registered, so a bad value leaves no listener behind.
-    if (timeout !== undefined && !(timeout >= 0)) throw new RangeError(`timeout must be a non-negative number of ms, got ${timeout}`);
     const signal = options?.signal;
+    // Checked before anything is registered, so a bad value leaves no listener behind. Settled at
+    // once and never queued, so the owner has nothing to forget: no onCancel.
+    if (timeout !== undefined && !(timeout >= 0)) {
+      this.#finish();
+      this.#reject(new RangeError(`timeout must be a non-negative number of ms, got ${timeout}`));
+      return;
+    }
     if (signal?.aborted) {
-      // Never queued, so the owner has nothing to forget: settle without onCancel.
       this.#finish();
       this.#reject(signal.reason);
       return;
@@ -102,7 +109,7 @@ export class Waiter<T> {
     const onTimeout = this.#behaviour?.onTimeout;
     if (byTimeout && onTimeout) this.#resolve(onTimeout());
     else this.#reject(byTimeout ? new TimeoutError() : reason);
-    this.#behaviour?.onCancel?.(this);
+    this.#behaviour?.onCancel?.();
   }
 
   #finish(): void {
@@ -119,11 +126,12 @@ export class Waiter<T> {
 }
 
 /**
- * A FIFO of {@link Waiter}s. Waiters that time out or abort are dropped lazily and the list is
- * compacted once they make up most of it, so cancellation is O(1) amortised and nothing piles up.
+ * A FIFO of {@link Waiter}s, each optionally carrying a payload (a queued item, say). Waiters that
+ * time out or abort are dropped lazily and the list is compacted once they make up most of it, so
+ * cancellation is O(1) amortised and nothing piles up.
  */
-export class WaiterQueue<T> {
-  #waiters = new Deque<Waiter<T>>();
+export class WaiterQueue<T, P = undefined> {
+  #waiters = new Deque<Waiter<T, P>>();
   #cancelled = 0;
   #behaviour: WaiterBehaviour<T>;
 
@@ -136,26 +144,30 @@ export class WaiterQueue<T> {
     return this.#waiters.length - this.#cancelled;
   }
 
-  /** Adds a pending waiter at the back and returns its promise. */
-  wait(options?: WaitOptions): Promise<T> {
-    const waiter = new Waiter<T>(options, this.#behaviour);
+  /** Adds a pending waiter (carrying `payload`) at the back and returns its promise. */
+  wait(options?: WaitOptions, payload?: P): Promise<T> {
+    const waiter = new Waiter<T, P>(options, this.#behaviour, payload);
     if (!waiter.settled) this.#waiters.push(waiter);
     return waiter.promise;
   }
 
   /** Resolves the oldest pending waiter with `value`; false when none was waiting. */
   resolveNext(value: T): boolean {
-    const waiter = this.#takeNext();
+    const waiter = this.shift();
     return waiter !== undefined && waiter.resolve(value);
   }
 
   /** Rejects the oldest pending waiter with `reason`; false when none was waiting. */
   rejectNext(reason: unknown): boolean {
-    const waiter = this.#takeNext();
+    const waiter = this.shift();
     return waiter !== undefined && waiter.reject(reason);
   }
 
-  #takeNext(): Waiter<T> | undefined {
+  /**
+   * Removes and returns the oldest waiter still pending, or `undefined`. The caller must settle it
+   * at once (it is no longer counted here, so its own timeout must not fire first).
+   */
+  shift(): Waiter<T, P> | undefined {
     for (;;) {
       const waiter = this.#waiters.shift();
       if (waiter === undefined || !waiter.settled) return waiter;

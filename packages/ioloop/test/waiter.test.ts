@@ -38,7 +38,7 @@ describe('Waiter', () => {
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).code).toBe('TORNADO_ERR_TIMEOUT');
     expect(performance.now() - start).toBeGreaterThanOrEqual(18);
-    expect(onCancel).toHaveBeenCalledExactlyOnceWith(w);
+    expect(onCancel).toHaveBeenCalledOnce();
     expect(refTimers()).toBe(before);
   });
 
@@ -89,11 +89,15 @@ describe('Waiter', () => {
     expect(refTimers()).toBe(before);
   });
 
-  it('rejects a bad timeout before registering anything', () => {
+  it('rejects a bad timeout (a rejected promise, not a throw) before registering anything', async () => {
     const controller = new AbortController();
+    const onCancel = vi.fn();
     for (const timeout of [-1, Number.NaN]) {
-      expect(() => new Waiter({ timeout, signal: controller.signal })).toThrow(RangeError);
+      const waiter = new Waiter({ timeout, signal: controller.signal }, { onCancel });
+      expect(waiter.settled).toBe(true);
+      await expect(waiter.promise).rejects.toThrow(RangeError);
     }
+    expect(onCancel).not.toHaveBeenCalled();
     expect(listeners(controller.signal)).toBe(0);
   });
 
@@ -187,5 +191,26 @@ describe('WaiterQueue', () => {
     controller.abort();
     expect(retain).not.toHaveBeenCalled();
     expect(q.size).toBe(0);
+  });
+});
+
+describe('WaiterQueue payloads', () => {
+  it('hands each live waiter its payload in FIFO order, skipping cancelled ones', async () => {
+    const queue = new WaiterQueue<string, number>();
+    const first = queue.wait(undefined, 1);
+    const cancelled = queue.wait({ timeout: 0 }, 2);
+    const third = queue.wait(undefined, 3);
+    await expect(cancelled).rejects.toBeInstanceOf(TimeoutError);
+    expect(queue.size).toBe(2);
+    const a = queue.shift();
+    expect(a?.payload).toBe(1);
+    a?.resolve('one');
+    const b = queue.shift();
+    expect(b?.payload).toBe(3);
+    b?.resolve('three');
+    expect(queue.shift()).toBeUndefined();
+    expect(queue.size).toBe(0);
+    await expect(first).resolves.toBe('one');
+    await expect(third).resolves.toBe('three');
   });
 });

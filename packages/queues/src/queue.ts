@@ -1,6 +1,5 @@
 import { Deque, WaiterQueue, type WaitOptions } from '@tornado-ts/ioloop';
 import { QueueEmpty, QueueFull, TaskDoneError } from './errors';
-import { PendingPuts } from './pending-puts';
 
 /** Options for {@link Queue} and its subclasses. */
 export interface QueueOptions {
@@ -29,7 +28,7 @@ export class Queue<T> implements AsyncIterable<T> {
   readonly #maxsize: number = 0;
   readonly #items: QueueStore<T>;
   readonly #getters = new WaiterQueue<T>();
-  readonly #putters = new PendingPuts<T>();
+  readonly #putters = new WaiterQueue<void, T>();
   readonly #joiners = new WaiterQueue<void>();
   #unfinished = 0;
 
@@ -78,7 +77,7 @@ export class Queue<T> implements AsyncIterable<T> {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#putters.wait(item, options);
+    return this.#putters.wait(options, item);
   }
 
   /**
@@ -167,14 +166,14 @@ export class Queue<T> implements AsyncIterable<T> {
   #take(): T {
     for (let put = this.#putters.shift(); put !== undefined; put = this.#putters.shift()) {
       try {
-        this.#items.push(put.item);
+        this.#items.push(put.payload);
       } catch (error) {
         // The store refused this item (say a PriorityQueue compare threw): that put fails, not this get.
-        put.waiter.reject(error);
+        put.reject(error);
         continue;
       }
       this.#unfinished++;
-      put.waiter.resolve(undefined);
+      put.resolve(undefined);
       break;
     }
     return this.#items.shift() as T;
