@@ -1,0 +1,192 @@
+const EMPTY = Buffer.alloc(0);
+
+/** Chunks up to this size are copied into a shared slab instead of being kept as their own entry. */
+const SMALL_CHUNK = 512;
+const SLAB_SIZE = 16 * 1024;
+/** Consumed entries at the front of the chunk array are dropped in one splice once there are this many. */
+const COMPACT_AFTER = 64;
+
+/**
+ * The unread bytes of a stream: a list of chunks, an offset into the first one and a byte count.
+ * Nothing is ever concatenated as a whole: `consume` hands out a view when one chunk holds the bytes
+ * and copies once otherwise, and `indexOf` resumes where the previous search stopped.
+ *
+ * Tiny chunks (a peer writing a byte at a time) are coalesced into 16 KiB slabs, so the per-chunk
+ * bookkeeping stays a small fraction of the bytes held.
+ */
+export class ReadBuffer {
+  #chunks: Buffer[] = [];
+  /** Index in #chunks of the first chunk with unread bytes. */
+  #head = 0;
+  /** Bytes of #chunks[#head] already consumed. */
+  #offset = 0;
+  #length = 0;
+  #slab: Buffer = EMPTY;
+  #slabUsed = 0;
+  /** Where in #slab the newest chunk starts when that chunk is a slab run that can still grow; -1 otherwise. */
+  #slabRun = -1;
+  /** Set by #locate: the chunk holding a logical position and that chunk's logical start. */
+  #cursorChunk = 0;
+  #cursorStart = 0;
+
+  /** Number of unread bytes. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Unread bytes in the first chunk: what `consume` can return without copying. */
+  get contiguous(): number {
+    return this.#length === 0 ? 0 : this.#chunks[this.#head].length - this.#offset;
+  }
+
+  /** Appends `chunk` (kept by reference unless it is small). */
+  push(chunk: Buffer): void {
+    const n = chunk.length;
+    if (n === 0) return;
+    this.#length += n;
+    if (n > SMALL_CHUNK) {
+      this.#chunks.push(chunk);
+      this.#slabRun = -1;
+      return;
+    }
+    if (this.#slabRun >= 0 && this.#slabUsed + n <= this.#slab.length) {
+      chunk.copy(this.#slab, this.#slabUsed);
+      this.#slabUsed += n;
+      this.#chunks[this.#chunks.length - 1] = this.#slab.subarray(this.#slabRun, this.#slabUsed);
+      return;
+    }
+    if (this.#slabUsed + n > this.#slab.length) {
+      this.#slab = Buffer.allocUnsafe(SLAB_SIZE);
+      this.#slabUsed = 0;
+    }
+    this.#slabRun = this.#slabUsed;
+    chunk.copy(this.#slab, this.#slabUsed);
+    this.#slabUsed += n;
+    this.#chunks.push(this.#slab.subarray(this.#slabRun, this.#slabUsed));
+  }
+
+  /**
+   * Removes and returns the first `n` unread bytes (`n <= length`): a view into the chunk when one
+   * chunk holds them all, else one copy into a fresh buffer.
+   */
+  consume(n: number): Buffer {
+    if (n === 0) return EMPTY;
+    const first = this.#chunks[this.#head];
+    const start = this.#offset;
+    if (first.length - start >= n) {
+      const out = first.subarray(start, start + n);
+      this.#skip(n);
+      return out;
+    }
+    const out = Buffer.allocUnsafe(n);
+    this.copyOut(out, 0, n);
+    return out;
+  }
+
+  /** Removes the first `n` unread bytes (`n <= length`), copying them into `target` at `targetStart`. */
+  copyOut(target: Uint8Array, targetStart: number, n: number): void {
+    let copied = 0;
+    while (copied < n) {
+      const chunk = this.#chunks[this.#head];
+      const take = Math.min(chunk.length - this.#offset, n - copied);
+      chunk.copy(target, targetStart + copied, this.#offset, this.#offset + take);
+      copied += take;
+      this.#skip(take);
+    }
+  }
+
+  /**
+   * Position (from the first unread byte) where `needle` starts, looking only at matches that start
+   * at or after `from`; -1 when there is none yet. Cost is proportional to the bytes after `from`.
+   */
+  indexOf(needle: Buffer, from: number): number {
+    const d = needle.length;
+    if (from < 0) from = 0;
+    if (this.#length - from < d) return -1;
+    this.#locate(from);
+    const chunks = this.#chunks;
+    const last = chunks.length - 1;
+    let k = this.#cursorChunk;
+    let start = this.#cursorStart;
+    let base = k === this.#head ? this.#offset : 0;
+    let local = base + (from - start);
+    for (; k <= last; k++) {
+      const chunk = chunks[k];
+      const hit = chunk.indexOf(needle, local);
+      if (hit !== -1) return start + (hit - base);
+      if (d > 1 && k < last) {
+        // A match straddling the boundary starts within the last d - 1 bytes of this chunk.
+        const first = needle[0];
+        for (let p = Math.max(local, chunk.length - d + 1); p < chunk.length; p++) {
+          if (chunk[p] === first && this.#matchesFrom(k, p, needle)) return start + (p - base);
+        }
+      }
+      start += chunk.length - base;
+      base = 0;
+      local = 0;
+    }
+    return -1;
+  }
+
+  /** The unread bytes from position `from` to the end as a latin1 string (one char per byte). */
+  latin1(from: number): string {
+    if (from >= this.#length) return '';
+    this.#locate(from);
+    const chunks = this.#chunks;
+    let k = this.#cursorChunk;
+    const base = k === this.#head ? this.#offset : 0;
+    let text = chunks[k].toString('latin1', base + (from - this.#cursorStart));
+    for (k++; k < chunks.length; k++) text += chunks[k].toString('latin1');
+    return text;
+  }
+
+  /** Finds the chunk holding logical position `pos` (< length), walking back from the newest chunk. */
+  #locate(pos: number): void {
+    const chunks = this.#chunks;
+    let k = chunks.length - 1;
+    let start = this.#length;
+    for (;;) {
+      start -= k === this.#head ? chunks[k].length - this.#offset : chunks[k].length;
+      if (start <= pos) break;
+      k--;
+    }
+    this.#cursorChunk = k;
+    this.#cursorStart = start;
+  }
+
+  /** True when `needle` occurs at byte `p` of chunk `k`, possibly running on into later chunks. */
+  #matchesFrom(k: number, p: number, needle: Buffer): boolean {
+    const chunks = this.#chunks;
+    let chunk = chunks[k];
+    for (let i = 0; i < needle.length; i++) {
+      if (p === chunk.length) {
+        if (++k === chunks.length) return false;
+        chunk = chunks[k];
+        p = 0;
+      }
+      if (chunk[p++] !== needle[i]) return false;
+    }
+    return true;
+  }
+
+  /** Advances past `n` bytes that all lie in the first chunk. */
+  #skip(n: number): void {
+    this.#length -= n;
+    if (this.#length === 0) {
+      this.#chunks.length = 0;
+      this.#head = 0;
+      this.#offset = 0;
+      this.#slabRun = -1;
+      return;
+    }
+    this.#offset += n;
+    if (this.#offset < this.#chunks[this.#head].length) return;
+    this.#chunks[this.#head] = EMPTY;
+    this.#head++;
+    this.#offset = 0;
+    if (this.#head >= COMPACT_AFTER && this.#head * 2 >= this.#chunks.length) {
+      this.#chunks.splice(0, this.#head);
+      this.#head = 0;
+    }
+  }
+}
