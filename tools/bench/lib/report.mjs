@@ -1,0 +1,72 @@
+// A suite's result as a markdown section (also what is printed), and its place in docs/benchmarks.md
+// between <!-- bench:NAME:start --> and <!-- bench:NAME:end -->; other sections are kept as they are.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+
+/** The markdown section for `result` of `suite`, run with `params` on `machine`. */
+export function renderSection(suite, result, params, machine) {
+  const byName = new Map(result.peers.map((peer) => [peer.name, peer]));
+  const baselines = suite.baselines.filter((name) => byName.has(name));
+  const header = ['peer', `mean ${suite.unit}`, 'stddev', 'min – max', ...baselines.map((b) => `vs ${b}`), 'server CPU', 'server µs/op', 'load CPU'];
+  const rows = result.peers.map(({ name, rate, serverCpu, serverUsPerOp, loadCpu }) => [
+    name,
+    integer(rate.mean),
+    `± ${integer(rate.stddev)} (${percent(rate.stddev / rate.mean, 1)})`,
+    `${integer(rate.min)} – ${integer(rate.max)}`,
+    ...baselines.map((b) => (b === name ? '—' : ratio(rate.mean / byName.get(b).rate.mean))),
+    percent(serverCpu),
+    Number.isNaN(serverUsPerOp) ? 'n/a' : serverUsPerOp.toFixed(2),
+    percent(loadCpu),
+  ]);
+  const targets = suite.targets.map(({ peer, baseline, atLeast }) => {
+    const goal = `${peer} ≥ ${atLeast}× ${baseline}`;
+    if (!byName.has(peer) || !byName.has(baseline)) return `- ${goal}: not measured`;
+    const measured = byName.get(peer).rate.mean / byName.get(baseline).rate.mean;
+    return `- ${goal}: ${ratio(measured)}, **${measured >= atLeast ? 'met' : 'missed'}**`;
+  });
+  return [
+    `<!-- bench:${suite.name}:start -->`,
+    `## ${suite.name}: ${suite.title}`,
+    '',
+    suite.about,
+    '',
+    `Measured ${machine}.`,
+    `${params.connections} connections, warm-up ${params.warmupMs} ms per peer, then ${params.samples} samples of ${params.durationMs} ms per peer, interleaved.`,
+    '',
+    ...table(header, rows),
+    '',
+    'Targets:',
+    ...targets,
+    '',
+    'Peers:',
+    ...suite.peers.map(({ name, about }) => {
+      const skipped = result.skipped.find((s) => s.name === name);
+      const version = byName.get(name)?.version;
+      return `- ${name}: ${about}${version ? ` (${version})` : ''}${skipped ? `. **Skipped**: ${skipped.reason}` : ''}`;
+    }),
+    `<!-- bench:${suite.name}:end -->`,
+  ].join('\n');
+}
+
+/** Replaces (or appends) the section of suite `name` in the markdown file `path`. */
+export function writeSection(path, name, section) {
+  const start = `<!-- bench:${name}:start -->`;
+  const end = `<!-- bench:${name}:end -->`;
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
+  const from = text.indexOf(start);
+  const to = text.indexOf(end, from);
+  const updated =
+    from !== -1 && to !== -1
+      ? text.slice(0, from) + section + text.slice(to + end.length)
+      : `${text.trimEnd()}\n\n${section}\n`;
+  writeFileSync(path, updated);
+}
+
+function table(header, rows) {
+  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i].length)));
+  const line = (cells) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
+const integer = (n) => Math.round(n).toLocaleString('en-US');
+const percent = (fraction, digits = 0) => (Number.isNaN(fraction) ? 'n/a' : `${(fraction * 100).toFixed(digits)}%`);
+const ratio = (r) => `${r.toFixed(2)}×`;
