@@ -1,32 +1,29 @@
-// A line echo server: every line a client sends comes back to it.
-// Usage: node server.mjs [port] [host]   (defaults: 8888, 127.0.0.1)
-import net from 'node:net';
-import { IOStream, StreamClosedError } from '@tornado-ts/iostream';
+// A line echo server on @tornado-ts/tcpserver: every line a client sends comes back to it.
+// Usage: node server.mjs [port] [host]   (defaults: 8888, 127.0.0.1; port 0 picks a free one)
+import { TCPServer } from '@tornado-ts/tcpserver';
 
 const port = Number(process.argv[2] ?? process.env.PORT ?? 8888);
 const host = process.argv[3] ?? process.env.HOST ?? '127.0.0.1';
 
-async function handleStream(stream) {
-  try {
+class EchoServer extends TCPServer {
+  async handleStream(stream) {
+    // A closed stream ends the loop with StreamClosedError, which TCPServer treats as a normal end.
     for (;;) {
       const line = await stream.readUntil('\n', { maxBytes: 64 * 1024 });
       await stream.write(line);
     }
-  } catch (error) {
-    if (!(error instanceof StreamClosedError)) console.error('echo connection failed:', error);
-  } finally {
-    stream.close();
   }
 }
 
-const server = net.createServer((socket) => void handleStream(new IOStream(socket)));
-server.listen(port, host, () => {
-  const address = server.address();
-  // The first line is machine-readable so tests and tools can find the port.
-  console.log(JSON.stringify({ listening: { host: address.address, port: address.port } }));
-  console.log(`echo server on ${address.address}:${address.port}; try: nc ${address.address} ${address.port}`);
-});
+const server = new EchoServer();
+await server.listen(port, host);
+// The first line is machine-readable so tests and tools can find the port.
+console.log(JSON.stringify({ listening: { host, port: server.port } }));
+console.log(`echo server on ${host}:${server.port}; try: nc ${host} ${server.port}`);
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, async () => {
+    await server.stop({ grace: 1000 });
+    process.exit(0);
+  });
 }
