@@ -1,0 +1,224 @@
+import { describeInput, HTTPInputError, HTTPOutputError } from './errors';
+import { isWellKnownHeaderName, normalizeHeaderName } from './header-names';
+import {
+  hasForbiddenValueChar,
+  hasInvalidOutgoingValueChar,
+  isHttpWhitespaceCode,
+  isToken,
+  trimHttpWhitespace,
+} from './http-grammar';
+
+/** What `new HTTPHeaders(init)` accepts: another instance, `[name, value]` pairs, or an object. */
+export type HTTPHeadersInit =
+  | HTTPHeaders
+  | Iterable<readonly [string, string]>
+  | Readonly<Record<string, string | readonly string[]>>;
+
+/** The values received for one name, and their comma-joined form, computed on first read. */
+interface Entry {
+  values: string[];
+  joined: string | null;
+}
+
+function checkName(name: string): void {
+  if (!isWellKnownHeaderName(name) && !isToken(name)) {
+    throw new HTTPInputError(`Invalid header name ${describeInput(name)}`);
+  }
+}
+
+function checkValue(value: string): void {
+  if (hasForbiddenValueChar(value)) throw new HTTPInputError(`Invalid header value ${describeInput(value)}`);
+}
+
+/**
+ * Case-insensitive, multi-valued HTTP headers (Tornado's `HTTPHeaders`). Names are stored in
+ * `Http-Header-Case`; `get` joins repeated values with `,`, `getList` keeps them apart, iteration
+ * yields every `[name, value]` in the order the names first appeared. Names must be RFC 9110
+ * tokens and values free of control characters other than HTAB.
+ */
+export class HTTPHeaders implements Iterable<[string, string]> {
+  // #private kept after an A/B micro-run (Node 20.20, 300k parses of a 20-line browser header block
+  // plus 5 lookups, tsx): ~1.4 s with #entries vs ~1.75 s with a public field; not slower.
+  #entries = new Map<string, Entry>();
+
+  /** @throws {HTTPInputError} when a name is not a token or a value holds control characters. */
+  constructor(init?: HTTPHeadersInit | null) {
+    if (init == null) return;
+    if (init instanceof HTTPHeaders) {
+      for (const [name, entry] of init.#entries) {
+        this.#entries.set(name, { values: entry.values.slice(), joined: entry.joined });
+      }
+    } else if (typeof (init as Iterable<unknown>)[Symbol.iterator] === 'function') {
+      for (const [name, value] of init as Iterable<readonly [string, string]>) this.add(name, value);
+    } else {
+      for (const [name, value] of Object.entries(init as Record<string, string | readonly string[]>)) {
+        if (typeof value === 'string') this.add(name, value);
+        else for (const item of value) this.add(name, item);
+      }
+    }
+  }
+
+  /**
+   * Parses a header block (lines ending in CRLF or LF, latin1-decoded). Folded continuation lines
+   * and bare CRs are rejected.
+   * @throws {HTTPInputError} on any malformed line.
+   */
+  static parse(text: string): HTTPHeaders {
+    const headers = new HTTPHeaders();
+    let start = 0;
+    const n = text.length;
+    while (start < n) {
+      let lf = text.indexOf('\n', start);
+      if (lf === -1) lf = n;
+      let end = lf;
+      if (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
+      if (end > start) headers.parseLine(text.slice(start, end));
+      start = lf + 1;
+    }
+    return headers;
+  }
+
+  /**
+   * Adds one `Name: value` line (a trailing CRLF or LF is ignored; an empty line does nothing).
+   * Only SP and HTAB around the value are stripped.
+   * @throws {HTTPInputError} on obs-fold (a line starting with SP/HTAB), a missing colon, an
+   * invalid name (including whitespace before the colon) or a control character in the value.
+   */
+  parseLine(line: string): void {
+    let end = line.length;
+    if (end > 0 && line.charCodeAt(end - 1) === 0x0a) {
+      end--;
+      if (end > 0 && line.charCodeAt(end - 1) === 0x0d) end--;
+    }
+    if (end === 0) return;
+    if (isHttpWhitespaceCode(line.charCodeAt(0))) {
+      throw new HTTPInputError('Header line folding (obs-fold) is not allowed');
+    }
+    const colon = line.indexOf(':');
+    if (colon === -1 || colon >= end) throw new HTTPInputError('No colon in header line');
+    this.add(line.slice(0, colon), trimHttpWhitespace(line.slice(colon + 1, end)));
+  }
+
+  /**
+   * Appends a value for `name`, keeping earlier ones (e.g. several `Set-Cookie`).
+   * @throws {HTTPInputError} when the name is not a token or the value holds control characters.
+   */
+  add(name: string, value: string): void {
+    this.#store(name, value, true);
+  }
+
+  /**
+   * Replaces every value of `name` with `value`; an existing name keeps its position.
+   * @throws {HTTPInputError} when the name is not a token or the value holds control characters.
+   */
+  set(name: string, value: string): void {
+    this.#store(name, value, false);
+  }
+
+  #store(name: string, value: string, append: boolean): void {
+    checkName(name);
+    checkValue(value);
+    const key = normalizeHeaderName(name);
+    const entry = this.#entries.get(key);
+    if (entry === undefined) {
+      this.#entries.set(key, { values: [value], joined: value });
+    } else if (append) {
+      entry.values.push(value);
+      entry.joined = null;
+    } else {
+      entry.values = [value];
+      entry.joined = value;
+    }
+  }
+
+  /** The value of `name`, repeated values joined with `,`; `defaultValue` (or undefined) when absent. */
+  get(name: string): string | undefined;
+  get(name: string, defaultValue: string): string;
+  get(name: string, defaultValue?: string): string | undefined {
+    const entry = this.#entries.get(normalizeHeaderName(name));
+    if (entry === undefined) return defaultValue;
+    // Joined once per change, so n repeated lines cost O(n) in total (CVE-2025-67725).
+    if (entry.joined === null) entry.joined = entry.values.join(',');
+    return entry.joined;
+  }
+
+  /** Every value received for `name`, in order (a copy; empty when absent). */
+  getList(name: string): string[] {
+    const entry = this.#entries.get(normalizeHeaderName(name));
+    return entry === undefined ? [] : entry.values.slice();
+  }
+
+  /** True when `name` is present (any case). */
+  has(name: string): boolean {
+    return this.#entries.has(normalizeHeaderName(name));
+  }
+
+  /** Removes every value of `name`; true when there was one. */
+  delete(name: string): boolean {
+    return this.#entries.delete(normalizeHeaderName(name));
+  }
+
+  /** The current value of `name` if present, else sets it to `value` and returns that (Python's `setdefault`). */
+  setDefault(name: string, value: string): string {
+    const current = this.get(name);
+    if (current !== undefined) return current;
+    this.set(name, value);
+    return value;
+  }
+
+  /** The number of distinct names. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** The distinct names in `Http-Header-Case`, in order of first appearance. */
+  keys(): IterableIterator<string> {
+    return this.#entries.keys();
+  }
+
+  /** Every `[name, value]` pair, one per value, names in order of first appearance (Tornado's `get_all`). */
+  *[Symbol.iterator](): IterableIterator<[string, string]> {
+    for (const [name, entry] of this.#entries) {
+      for (const value of entry.values) yield [name, value];
+    }
+  }
+
+  /** Same as iterating the headers: one `[name, value]` pair per value. */
+  getAll(): IterableIterator<[string, string]> {
+    return this[Symbol.iterator]();
+  }
+
+  /** An independent copy (its lists are not shared). */
+  copy(): HTTPHeaders {
+    return new HTTPHeaders(this);
+  }
+
+  /** A plain object for logging: one value as a string, several as an array. */
+  toJSON(): Record<string, string | string[]> {
+    const out: Record<string, string | string[]> = Object.create(null);
+    for (const [name, entry] of this.#entries) {
+      out[name] = entry.values.length === 1 ? entry.values[0] : entry.values.slice();
+    }
+    return out;
+  }
+
+  /** `Name: value` lines, each ending in `\n`, as Tornado's `str(headers)`; `parse` reads it back. */
+  toString(): string {
+    let out = '';
+    for (const [name, value] of this) out += `${name}: ${value}\n`;
+    return out;
+  }
+}
+
+/**
+ * Checks one header before it is written: the name must be a token and the value may hold only
+ * HTAB, SP, visible ASCII and latin1 (no CR, LF, NUL, DEL or other controls; nothing above 0xFF,
+ * which latin1 encoding would silently truncate into a control byte).
+ * @throws {HTTPOutputError} naming the offending header.
+ */
+export function validateOutgoingHeader(name: string, value: string): void {
+  if (!isToken(name)) throw new HTTPOutputError(`Invalid header name ${describeInput(name)}`);
+  if (hasInvalidOutgoingValueChar(value)) {
+    throw new HTTPOutputError(`Invalid value for header ${name}: ${describeInput(value)}`);
+  }
+}

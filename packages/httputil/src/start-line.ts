@@ -1,0 +1,50 @@
+import type { RequestStartLine, ResponseStartLine } from './delegates';
+import { describeInput as describe, HTTPInputError } from './errors';
+import { isFieldVchars, isToken } from './http-grammar';
+
+const HTTP1_VERSION = /^HTTP\/1\.[0-9]$/;
+/** reason-phrase: HTAB, SP, VCHAR, obs-text (possibly empty). */
+const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * Parses an HTTP/1.x request line strictly: `method SP request-target SP HTTP/1.d`, exactly one
+ * space between parts, the method a token, the target free of whitespace and control characters.
+ * An unknown but well-formed method is accepted (answering 405 is the application's business).
+ * @throws {HTTPInputError} (400) on anything else.
+ */
+export function parseRequestStartLine(line: string): RequestStartLine {
+  const first = line.indexOf(' ');
+  const second = first === -1 ? -1 : line.indexOf(' ', first + 1);
+  if (second === -1 || line.indexOf(' ', second + 1) !== -1) {
+    throw new HTTPInputError(`Malformed HTTP request line ${describe(line)}`);
+  }
+  const method = line.slice(0, first);
+  const path = line.slice(first + 1, second);
+  const version = line.slice(second + 1);
+  if (!isToken(method)) throw new HTTPInputError(`Invalid HTTP method ${describe(method)}`);
+  if (!isFieldVchars(path)) throw new HTTPInputError(`Invalid request target ${describe(path)}`);
+  if (!HTTP1_VERSION.test(version)) {
+    throw new HTTPInputError(`Malformed HTTP version in request line: ${describe(version)}`);
+  }
+  return { method, path, version };
+}
+
+/**
+ * Parses an HTTP/1.x status line: `HTTP/1.d SP 3DIGIT SP reason`. The reason may be empty, and a
+ * line without it (`HTTP/1.1 200`) is accepted too; control characters other than HTAB are not.
+ * @throws {HTTPInputError} on anything else.
+ */
+export function parseResponseStartLine(line: string): ResponseStartLine {
+  const version = line.slice(0, 8);
+  const digits = line.slice(9, 12);
+  const valid =
+    HTTP1_VERSION.test(version) &&
+    line.charCodeAt(8) === 0x20 &&
+    /^[0-9]{3}$/.test(digits) &&
+    (line.length === 12 || line.charCodeAt(12) === 0x20);
+  const reason = line.slice(13);
+  if (!valid || !REASON_PHRASE.test(reason)) {
+    throw new HTTPInputError(`Error parsing response start line ${describe(line)}`);
+  }
+  return { version, code: Number(digits), reason };
+}
