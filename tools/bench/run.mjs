@@ -2,7 +2,8 @@
 // Runs benchmark suites and records each one's section in docs/benchmarks.md.
 // Usage: node tools/bench/run.mjs [suite ...] [--samples N] [--duration ms] [--warmup ms]
 //        [--connections N] [--no-build] [--no-write] [--cpu-prof DIR]
-// Knobs may also come from the environment: SAMPLES, DURATION, WARMUP, CONNECTIONS.
+// Knobs may also come from the environment: SAMPLES, DURATION, WARMUP, CONNECTIONS; a suite may
+// set its own defaults for them (`defaults` in its suite.mjs).
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,13 +19,16 @@ const USAGE = `usage: pnpm bench [suite ...] [--samples N] [--duration ms] [--wa
                   [--no-build] [--no-write] [--cpu-prof DIR]
 suites: ${readdirSync(SUITES_DIR).join(', ')}`;
 
+// Defaults, which a suite's `defaults` may change for itself; the environment and flags win over both.
+const DEFAULTS = { samples: 10, duration: 2000, warmup: 2000, connections: 32 };
+
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    samples: { type: 'string', default: process.env.SAMPLES ?? '10' },
-    duration: { type: 'string', default: process.env.DURATION ?? '2000' },
-    warmup: { type: 'string', default: process.env.WARMUP ?? '2000' },
-    connections: { type: 'string', default: process.env.CONNECTIONS ?? '32' },
+    samples: { type: 'string' },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
@@ -35,15 +39,8 @@ if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
+for (const option of Object.keys(DEFAULTS)) knob(option, {}); // a bad value fails before any suite runs
 
-const params = {
-  samples: positiveInteger('samples'),
-  durationMs: positiveInteger('duration'),
-  warmupMs: positiveInteger('warmup'),
-  connections: positiveInteger('connections'),
-  build: !values['no-build'],
-  nodeFlags: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : [],
-};
 const names = positionals.length > 0 ? positionals : readdirSync(SUITES_DIR);
 for (const name of names) {
   if (!existsSync(new URL(`${name}/suite.mjs`, SUITES_DIR))) fail(`unknown suite "${name}"\n${USAGE}`);
@@ -59,6 +56,14 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 const started = performance.now();
 for (const name of names) {
   const { default: suite } = await import(new URL(`${name}/suite.mjs`, SUITES_DIR).href);
+  const params = {
+    samples: knob('samples', suite),
+    durationMs: knob('duration', suite),
+    warmupMs: knob('warmup', suite),
+    connections: knob('connections', suite),
+    build: !values['no-build'],
+    nodeFlags: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : [],
+  };
   const result = await runSuite(suite, params);
   const section = renderSection(suite, result, params, describeMachine());
   console.log(`\n${section}\n`);
@@ -66,9 +71,11 @@ for (const name of names) {
 }
 console.error(`done in ${((performance.now() - started) / 1000).toFixed(0)} s${values['no-write'] ? '' : `; wrote ${DOC}`}`);
 
-function positiveInteger(option) {
-  const n = Number(values[option]);
-  if (!Number.isInteger(n) || n < 1) fail(`--${option} (or ${option.toUpperCase()}) must be a positive integer, got "${values[option]}"`);
+/** A knob's value for `suite`: its flag, else its environment variable, else the suite's default, else ours. */
+function knob(option, suite) {
+  const value = values[option] ?? process.env[option.toUpperCase()] ?? suite.defaults?.[option] ?? DEFAULTS[option];
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) fail(`--${option} (or ${option.toUpperCase()}) must be a positive integer, got "${value}"`);
   return n;
 }
 

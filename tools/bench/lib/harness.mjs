@@ -1,17 +1,22 @@
-// Runs one suite. Every peer's server runs in its own child process, loaded by its own load
-// generator process (the suite's load module, same parameters for every peer). After a warm-up
-// per peer, `samples` rounds measure each peer once, in an order that rotates per round, so drift
-// in the machine's load falls on all peers alike.
+// Runs one suite. Every peer runs in its own child process: in a suite with a `load` module, a
+// server loaded by its own load generator process (the suite's load module, same parameters for
+// every peer); in a suite without one, a work-loop worker that runs its operation itself (see
+// work-loop.mjs) after the outputs of all workers were checked equal. After a warm-up per peer,
+// `samples` rounds measure each peer once, in an order that rotates per round, so drift in the
+// machine's load falls on all peers alike.
+import { AssertionError, strictEqual } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ensureBuilt } from './build.mjs';
 import { LoadProcess } from './load-process.mjs';
-import { ServerProcess } from './server-process.mjs';
+import { PeerProcess } from './peer-process.mjs';
 import { summarize } from './stats.mjs';
 
 /**
  * Measures `suite`'s peers; params: { samples, durationMs, warmupMs, connections, build, nodeFlags }.
  * Resolves to { peers: [{ name, version, ...totals }], skipped: [{ name, reason }] } (see totals).
+ * Rejects, with a diff, when a worker's output differs from the first worker's.
  */
 export async function runSuite(suite, params) {
   const cwd = fileURLToPath(suite.dir);
@@ -20,17 +25,20 @@ export async function runSuite(suite, params) {
   const runs = [];
   try {
     for (const peer of suite.peers.filter((p) => !reasons.has(p.name))) {
-      const run = { peer, server: null, load: null, samples: [] };
+      const run = { peer, process: null, load: null, samples: [] };
       try {
-        run.server = await ServerProcess.start(peer.command, { cwd, nodeFlags: params.nodeFlags });
-        const config = { host: '127.0.0.1', port: run.server.port, connections: params.connections, ...suite.loadOptions };
-        run.load = await LoadProcess.start(fileURLToPath(new URL(suite.load, suite.dir)), config);
+        run.process = await PeerProcess.start(peer.command, { cwd, nodeFlags: params.nodeFlags });
+        if (suite.load) {
+          const config = { host: '127.0.0.1', port: run.process.hello.port, connections: params.connections, ...suite.loadOptions };
+          run.load = await LoadProcess.start(fileURLToPath(new URL(suite.load, suite.dir)), config);
+        }
         runs.push(run);
       } catch (err) {
-        await run.server?.stop();
+        await run.process?.stop();
         skipped.push({ name: peer.name, reason: `did not start: ${err.message.split('\n')[0]}` });
       }
     }
+    checkOutputs(suite, runs);
     for (const run of runs) {
       log(`${suite.name}: warm-up ${run.peer.name}`);
       await measure(run, params.warmupMs);
@@ -44,33 +52,61 @@ export async function runSuite(suite, params) {
     }
   } finally {
     for (const run of runs) await run.load?.stop();
-    for (const run of runs) await run.server.stop();
+    for (const run of runs) await run.process.stop();
   }
   return { peers: runs.map(({ peer, samples }) => ({ name: peer.name, version: versions.get(peer.name), ...totals(samples) })), skipped };
 }
 
 /**
- * rate: operations per second per sample (mean, stddev, min, max); serverCpu, loadCpu: share of one
- * core used; serverUsPerOp: server CPU time per operation in µs, which other load on the machine
- * moves much less than it moves the rate.
+ * rate: operations per second per sample (mean, stddev, min, max); cpu (the peer's process: server
+ * or worker), loadCpu (the load generator's; NaN without one): share of one core used; usPerOp: the
+ * peer's CPU time per operation in µs, which other load on the machine moves much less than it
+ * moves the rate.
  */
 function totals(samples) {
   const sum = (key) => samples.reduce((total, sample) => total + sample[key], 0);
   return {
     rate: summarize(samples.map((s) => (s.ops * 1000) / s.ms)),
-    serverCpu: sum('serverCpuMs') / sum('ms'),
+    cpu: sum('cpuMs') / sum('ms'),
     loadCpu: sum('loadCpuMs') / sum('ms'),
-    serverUsPerOp: (sum('serverCpuMs') * 1000) / sum('ops'),
+    usPerOp: (sum('cpuMs') * 1000) / sum('ops'),
   };
 }
 
 /**
- * Checks each peer: its probe command must succeed (what it prints becomes the peer's `version`)
- * and its packages must be built. Returns { reasons: name -> why skipped, versions: name -> text }.
+ * Workers print what their operation returns; every one must equal the first worker's after
+ * `suite.normalizeOutput` (if any), else the suite fails with a diff of the two.
+ */
+function checkOutputs(suite, runs) {
+  const workers = runs.filter((run) => typeof run.process.hello.output === 'string');
+  const normalize = suite.normalizeOutput ?? ((output) => output);
+  const [reference, ...others] = workers.map((run) => ({ name: run.peer.name, output: normalize(run.process.hello.output) }));
+  for (const { name, output } of others) {
+    try {
+      strictEqual(output, reference.output);
+    } catch (err) {
+      if (!(err instanceof AssertionError)) throw err;
+      throw new Error(`${suite.name}: the output of ${name} (+) differs from that of ${reference.name} (-):\n${err.message}`);
+    }
+  }
+  if (others.length > 0) log(`${suite.name}: the outputs of ${workers.length} peers are equal`);
+}
+
+/**
+ * Checks each peer: its probe command must succeed (what it prints becomes the peer's `version`),
+ * its npm packages must be installed (their versions become its `version`) and its workspace
+ * packages must be built. Returns { reasons: name -> why skipped, versions: name -> text }.
  */
 function checkPeers(peers, params) {
   const reasons = new Map();
   const versions = new Map();
+  for (const peer of peers.filter((p) => p.npm)) {
+    try {
+      versions.set(peer.name, peer.npm.map(npmVersion).join(', '));
+    } catch {
+      reasons.set(peer.name, `${peer.npm.join(', ')} not installed in tools/bench; run \`pnpm install\``);
+    }
+  }
   for (const peer of peers.filter((p) => p.probe)) {
     const [command, ...args] = peer.probe;
     const { status, stdout, stderr, error } = spawnSync(command, args, { encoding: 'utf8' });
@@ -86,11 +122,17 @@ function checkPeers(peers, params) {
   return { reasons, versions };
 }
 
-/** One sample: { ops, ms, serverCpuMs, loadCpuMs }. */
+/** `name version` of an npm package this package depends on (linked in its node_modules/). */
+function npmVersion(name) {
+  const { version } = JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8'));
+  return `${name} ${version}`;
+}
+
+/** One sample: { ops, ms, cpuMs, loadCpuMs }, from the load generator or else from the worker itself. */
 async function measure(run, ms) {
-  const cpu0 = run.server.cpuMs();
-  const { ops, ms: elapsed, cpuMs } = await run.load.sample(ms);
-  return { ops, ms: elapsed, serverCpuMs: run.server.cpuMs() - cpu0, loadCpuMs: cpuMs };
+  const cpu0 = run.process.cpuMs();
+  const { ops, ms: elapsed, cpuMs = Number.NaN } = await (run.load ?? run.process).sample(ms);
+  return { ops, ms: elapsed, cpuMs: run.process.cpuMs() - cpu0, loadCpuMs: cpuMs };
 }
 
 function brief(run) {

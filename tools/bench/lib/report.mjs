@@ -6,22 +6,30 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 export function renderSection(suite, result, params, machine) {
   const byName = new Map(result.peers.map((peer) => [peer.name, peer]));
   const baselines = suite.baselines.filter((name) => byName.has(name));
-  const header = ['peer', `mean ${suite.unit}`, 'stddev', 'min – max', ...baselines.map((b) => `vs ${b}`), 'server CPU', 'server µs/op', 'load CPU'];
-  const rows = result.peers.map(({ name, rate, serverCpu, serverUsPerOp, loadCpu }) => [
+  // A suite with a load generator measures servers; one without, workers that load themselves.
+  const cpuColumns = suite.load ? ['server CPU', 'server µs/op', 'load CPU'] : ['CPU', 'µs/op'];
+  const header = ['peer', `mean ${suite.unit}`, 'stddev', 'min – max', ...baselines.map((b) => `vs ${b}`), ...cpuColumns];
+  const rows = result.peers.map(({ name, rate, cpu, usPerOp, loadCpu }) => [
     name,
     integer(rate.mean),
     `± ${integer(rate.stddev)} (${percent(rate.stddev / rate.mean, 1)})`,
     `${integer(rate.min)} – ${integer(rate.max)}`,
     ...baselines.map((b) => (b === name ? '—' : ratio(rate.mean / byName.get(b).rate.mean))),
-    percent(serverCpu),
-    Number.isNaN(serverUsPerOp) ? 'n/a' : serverUsPerOp.toFixed(2),
-    percent(loadCpu),
+    percent(cpu),
+    Number.isNaN(usPerOp) ? 'n/a' : usPerOp.toFixed(2),
+    ...(suite.load ? [percent(loadCpu)] : []),
   ]);
+  // A target's baseline is a peer, or a list of peers meaning the fastest of them that was measured.
   const targets = suite.targets.map(({ peer, baseline, atLeast }) => {
-    const goal = `${peer} ≥ ${atLeast}× ${baseline}`;
-    if (!byName.has(peer) || !byName.has(baseline)) return `- ${goal}: not measured`;
-    const measured = byName.get(peer).rate.mean / byName.get(baseline).rate.mean;
-    return `- ${goal}: ${ratio(measured)}, **${measured >= atLeast ? 'met' : 'missed'}**`;
+    const goal = `${peer} ≥ ${atLeast}× ${Array.isArray(baseline) ? `the fastest of ${baseline.join(', ')}` : baseline}`;
+    const [fastest] = [baseline]
+      .flat()
+      .filter((name) => byName.has(name))
+      .sort((a, b) => byName.get(b).rate.mean - byName.get(a).rate.mean);
+    if (!byName.has(peer) || fastest === undefined) return `- ${goal}: not measured`;
+    const measured = byName.get(peer).rate.mean / byName.get(fastest).rate.mean;
+    const which = Array.isArray(baseline) ? ` (${fastest})` : '';
+    return `- ${goal}: ${ratio(measured)}${which}, **${measured >= atLeast ? 'met' : 'missed'}**`;
   });
   return [
     `<!-- bench:${suite.name}:start -->`,
@@ -30,7 +38,7 @@ export function renderSection(suite, result, params, machine) {
     suite.about,
     '',
     `Measured ${machine}.`,
-    `${params.connections} connections, warm-up ${params.warmupMs} ms per peer, then ${params.samples} samples of ${params.durationMs} ms per peer, interleaved.`,
+    `${suite.load ? `${params.connections} connections, warm-up` : 'Warm-up'} ${params.warmupMs} ms per peer, then ${params.samples} samples of ${params.durationMs} ms per peer, interleaved.`,
     '',
     ...table(header, rows),
     '',

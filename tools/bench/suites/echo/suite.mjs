@@ -24,6 +24,12 @@ export default {
       packages: ['@tornado-ts/iostream'],
     },
     {
+      name: 'TCPServer',
+      about: '`@tornado-ts/tcpserver` dist, `handleStream` with `readUntil("\\n")` then `write` (`tcpserver-server.mjs`)',
+      command: ['node', 'tcpserver-server.mjs'],
+      packages: ['@tornado-ts/tcpserver'],
+    },
+    {
       name: 'Python Tornado',
       about: 'Debian python3-tornado, `TCPServer.handle_stream` with `read_until(b"\\n")` then `write` (`tornado_server.py`)',
       command: ['/usr/bin/python3', 'tornado_server.py'],
@@ -34,5 +40,7 @@ export default {
   targets: [
     { peer: 'IOStream', baseline: 'net', atLeast: 0.85 },
     { peer: 'IOStream', baseline: 'Python Tornado', atLeast: 2.5 },
+    { peer: 'TCPServer', baseline: 'net', atLeast: 0.85 },
+    { peer: 'TCPServer', baseline: 'Python Tornado', atLeast: 2.5 },
   ],
 };
