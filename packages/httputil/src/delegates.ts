@@ -52,8 +52,11 @@ export interface HTTPConnection {
   ): Promise<void>;
   /** Writes a body chunk; resolves when handed to the stream (await it for backpressure). */
   write(chunk: Buffer): Promise<void>;
-  /** Marks the message complete; may return a promise that settles once the last bytes are written. */
-  finish(): void | Promise<void>;
+  /**
+   * Marks the message complete (with `trailers` after a chunked body, where the codec supports them);
+   * may return a promise that settles once the last bytes are written.
+   */
+  finish(trailers?: HTTPHeaders): void | Promise<void>;
   /** Runs `callback` once if the connection closes before the exchange finishes; null clears it. */
   setCloseCallback(callback: (() => void) | null): void;
   /** Takes the underlying stream away from the codec (e.g. for a WebSocket upgrade). */
@@ -73,8 +76,11 @@ export interface HTTPMessageDelegate {
   ): void | Promise<void>;
   /** A chunk of the body has arrived. Return a promise to hold back the next chunk until it settles. */
   dataReceived(chunk: Buffer): void | Promise<void>;
-  /** The whole message has arrived. Exactly one of `finish` / `onConnectionClose` follows `headersReceived`. */
-  finish(): void;
+  /**
+   * The whole message has arrived. Exactly one of `finish` / `onConnectionClose` follows
+   * `headersReceived`. A returned promise holds back the connection's next message until it settles.
+   */
+  finish(): void | Promise<void>;
   /** The connection closed before the message was complete. */
   onConnectionClose(): void;
 }

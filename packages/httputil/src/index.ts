@@ -33,3 +33,8 @@ export { formatTimestamp } from './format-timestamp';
 export { STATUS_REASONS, statusReason } from './status-reasons';
 export { isValidIp } from './is-valid-ip';
 export { parseHostHeader } from './host';
+// HTTP/1.x codec
+export { HTTP1Connection } from './http1-connection';
+export { HTTP1ServerConnection } from './http1-server-connection';
+export { HTTP1ConnectionParameters, type HTTP1ConnectionOptions } from './http1-parameters';
+export { GzipMessageDelegate, type GzipMessageDelegateOptions } from './gzip-message-delegate';

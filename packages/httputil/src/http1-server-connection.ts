@@ -1,0 +1,80 @@
+import { appLog } from '@tornado-ts/ioloop';
+import type { BaseIOStream } from '@tornado-ts/iostream';
+import type { HTTPMessageDelegate, HTTPRequestContext, HTTPServerConnectionDelegate } from './delegates';
+import { HTTP1Connection } from './http1-connection';
+import { HTTP1ConnectionState } from './http1-connection-state';
+import { HTTP1ConnectionParameters, type HTTP1ConnectionOptions } from './http1-parameters';
+
+/**
+ * Serves HTTP/1.x requests on one stream (Tornado's `HTTP1ServerConnection`): reads a request,
+ * hands it to the server delegate, waits for the answer, then reads the next one, so pipelined
+ * requests are answered in order. `idleConnectionTimeout` and `headerTimeout` apply between and
+ * during requests; malformed requests are answered 400 / 413 / 431 and the connection closed.
+ */
+export class HTTP1ServerConnection {
+  readonly stream: BaseIOStream;
+  readonly params: HTTP1ConnectionParameters;
+  readonly context: HTTPRequestContext | undefined;
+  #state: HTTP1ConnectionState;
+  #serving: Promise<void> | null = null;
+
+  /** `params`: options or a prebuilt (shared) {@link HTTP1ConnectionParameters}; `context`: where the peer is. */
+  constructor(stream: BaseIOStream, params?: HTTP1ConnectionParameters | HTTP1ConnectionOptions | null, context?: HTTPRequestContext) {
+    this.stream = stream;
+    this.params = HTTP1ConnectionParameters.from(params);
+    this.context = context;
+    this.#state = new HTTP1ConnectionState(stream, this.params);
+  }
+
+  /**
+   * Starts the request loop; `delegate.startRequest` is called for each request and
+   * `delegate.onClose` once at the end. Errors are logged, never thrown.
+   * @throws {Error} when already serving.
+   */
+  startServing(delegate: HTTPServerConnectionDelegate): void {
+    if (this.#serving !== null) throw new Error('HTTP1ServerConnection is already serving');
+    this.#serving = this.#serve(delegate);
+  }
+
+  /**
+   * Closes gracefully: at once when no request is in progress, otherwise after its response (which
+   * then carries `Connection: close`). Resolves when the request loop has ended. To drop the
+   * connection without waiting, close `stream`.
+   */
+  async close(): Promise<void> {
+    const state = this.#state;
+    state.closing = true;
+    if (!state.busy) this.stream.close();
+    if (this.#serving !== null) await this.#serving;
+  }
+
+  async #serve(delegate: HTTPServerConnectionDelegate): Promise<void> {
+    const state = this.#state;
+    const stream = this.stream;
+    try {
+      while (!state.closing && !stream.closed()) {
+        const connection = new HTTP1Connection(stream, false, this.params, this.context, state);
+        let messageDelegate: HTTPMessageDelegate;
+        try {
+          messageDelegate = delegate.startRequest(this, connection);
+        } catch (error) {
+          appLog.error('Uncaught exception in startRequest', error);
+          stream.close();
+          return;
+        }
+        if (!(await connection.readResponse(messageDelegate))) return;
+      }
+      stream.close();
+    } catch (error) {
+      appLog.error('Uncaught exception serving HTTP/1 connection', error);
+      stream.close();
+    } finally {
+      state.dispose();
+      try {
+        delegate.onClose(this);
+      } catch (error) {
+        appLog.error('Uncaught exception in onClose', error);
+      }
+    }
+  }
+}
