@@ -1,5 +1,3 @@
-import { Deque } from '@tornado-ts/ioloop';
-
 type Resolve = (value: void) => void;
 type Reject = (reason: unknown) => void;
 
@@ -14,20 +12,30 @@ export function quietRejection<T>(error: unknown): Promise<T> {
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
+/** One pending write: its promise and the functions that settle it. Slots are reused. */
+class WriteSlot {
+  promise: Promise<void> = RESOLVED;
+  resolve: Resolve = noop;
+  reject: Reject = noop;
+}
+
 /**
  * The promises of writes handed to a socket, in order. A socket calls write callbacks in write
- * order, so one shared callback settles the oldest entry; no closure is made per write.
+ * order, so one shared callback settles the oldest entry. Entries live in a ring of reused slots:
+ * a write allocates its promise and nothing else.
  */
 export class PendingWrites {
-  /** (promise, resolve, reject) triples, oldest first. */
-  #entries = new Deque<Promise<void> | Resolve | Reject>(64);
+  #slots: WriteSlot[] = [new WriteSlot(), new WriteSlot(), new WriteSlot(), new WriteSlot()];
+  /** #slots.length - 1; the length is a power of two. */
+  #mask = 3;
+  #head = 0;
   #count = 0;
   #last: Promise<void> = RESOLVED;
-  #resolve: Resolve = noop;
-  #reject: Reject = noop;
+  /** The one promise executor: fills the slot after the last pending write. */
   #capture = (resolve: Resolve, reject: Reject): void => {
-    this.#resolve = resolve;
-    this.#reject = reject;
+    const slot = this.#slots[(this.#head + this.#count) & this.#mask];
+    slot.resolve = resolve;
+    slot.reject = reject;
   };
 
   /** Number of writes not yet settled. */
@@ -37,10 +45,9 @@ export class PendingWrites {
 
   /** Adds an entry for a write about to be handed to the socket and returns its promise. */
   add(): Promise<void> {
+    if (this.#count > this.#mask) this.#grow();
     const promise = new Promise<void>(this.#capture);
-    this.#entries.push(promise);
-    this.#entries.push(this.#resolve);
-    this.#entries.push(this.#reject);
+    this.#slots[(this.#head + this.#count) & this.#mask].promise = promise;
     this.#count++;
     this.#last = promise;
     return promise;
@@ -49,9 +56,12 @@ export class PendingWrites {
   /** Settles the oldest write: resolved without `error`, else rejected with it. No-op when empty. */
   settleNext(error?: unknown): void {
     if (this.#count === 0) return;
-    const promise = this.#entries.shift() as Promise<void>;
-    const resolve = this.#entries.shift() as Resolve;
-    const reject = this.#entries.shift() as Reject;
+    const slot = this.#slots[this.#head];
+    const { promise, resolve, reject } = slot;
+    slot.promise = RESOLVED;
+    slot.resolve = noop;
+    slot.reject = noop;
+    this.#head = (this.#head + 1) & this.#mask;
     this.#count--;
     if (error === undefined || error === null) {
       resolve();
@@ -72,5 +82,16 @@ export class PendingWrites {
     const after = this.#last.then(noop);
     after.catch(noop);
     return after;
+  }
+
+  /** Doubles the ring, moving the pending slots to its start in order. */
+  #grow(): void {
+    const old = this.#slots;
+    const slots: WriteSlot[] = [];
+    for (let i = 0; i < old.length; i++) slots.push(old[(this.#head + i) & this.#mask]);
+    for (let i = old.length; i < old.length * 2; i++) slots.push(new WriteSlot());
+    this.#slots = slots;
+    this.#mask = slots.length - 1;
+    this.#head = 0;
   }
 }

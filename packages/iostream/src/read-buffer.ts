@@ -1,8 +1,10 @@
 const EMPTY = Buffer.alloc(0);
 
-/** Chunks up to this size are copied into a shared slab instead of being kept as their own entry. */
+/** Chunks up to this size are tiny: kept by reference until many pile up, then copied into a shared slab. */
 const SMALL_CHUNK = 512;
 const SLAB_SIZE = 16 * 1024;
+/** Unread entries from which tiny chunks are coalesced; below it they cost no copy. */
+const COALESCE_AFTER = 32;
 /** Consumed entries at the front of the chunk array are dropped in one splice once there are this many. */
 const COMPACT_AFTER = 64;
 
@@ -11,8 +13,9 @@ const COMPACT_AFTER = 64;
  * Nothing is ever concatenated as a whole: `consume` hands out a view when one chunk holds the bytes
  * and copies once otherwise, and `indexOf` resumes where the previous search stopped.
  *
- * Tiny chunks (a peer writing a byte at a time) are coalesced into 16 KiB slabs, so the per-chunk
- * bookkeeping stays a small fraction of the bytes held.
+ * Once COALESCE_AFTER entries are unread, tiny chunks (a peer writing a byte at a time) are copied
+ * into 16 KiB slabs, together with the tiny entries just before them, so the number of entries stays
+ * bounded by the bytes held; a few small chunks, the common case, are kept as they are.
  */
 export class ReadBuffer {
   #chunks: Buffer[] = [];
@@ -39,7 +42,7 @@ export class ReadBuffer {
     return this.#length === 0 ? 0 : this.#chunks[this.#head].length - this.#offset;
   }
 
-  /** Appends `chunk` (kept by reference unless it is small). */
+  /** Appends `chunk`, by reference unless it is tiny and many entries are already unread. */
   push(chunk: Buffer): void {
     const n = chunk.length;
     if (n === 0) return;
@@ -47,22 +50,16 @@ export class ReadBuffer {
     if (n > SMALL_CHUNK) {
       this.#chunks.push(chunk);
       this.#slabRun = -1;
-      return;
-    }
-    if (this.#slabRun >= 0 && this.#slabUsed + n <= this.#slab.length) {
+    } else if (this.#slabRun >= 0 && this.#slabUsed + n <= this.#slab.length) {
       chunk.copy(this.#slab, this.#slabUsed);
       this.#slabUsed += n;
       this.#chunks[this.#chunks.length - 1] = this.#slab.subarray(this.#slabRun, this.#slabUsed);
-      return;
+    } else if (this.#chunks.length - this.#head < COALESCE_AFTER) {
+      this.#chunks.push(chunk);
+      this.#slabRun = -1;
+    } else {
+      this.#coalesce(chunk);
     }
-    if (this.#slabUsed + n > this.#slab.length) {
-      this.#slab = Buffer.allocUnsafe(SLAB_SIZE);
-      this.#slabUsed = 0;
-    }
-    this.#slabRun = this.#slabUsed;
-    chunk.copy(this.#slab, this.#slabUsed);
-    this.#slabUsed += n;
-    this.#chunks.push(this.#slab.subarray(this.#slabRun, this.#slabUsed));
   }
 
   /**
@@ -112,7 +109,8 @@ export class ReadBuffer {
     let local = base + (from - start);
     for (; k <= last; k++) {
       const chunk = chunks[k];
-      const hit = chunk.indexOf(needle, local);
+      // A one-byte needle is searched as a number: a memchr, without Node's substring-search setup.
+      const hit = d === 1 ? chunk.indexOf(needle[0], local) : chunk.indexOf(needle, local);
       if (hit !== -1) return start + (hit - base);
       if (d > 1 && k < last) {
         // A match straddling the boundary starts within the last d - 1 bytes of this chunk.
@@ -138,6 +136,34 @@ export class ReadBuffer {
     let text = chunks[k].toString('latin1', base + (from - this.#cursorStart));
     for (k++; k < chunks.length; k++) text += chunks[k].toString('latin1');
     return text;
+  }
+
+  /** Starts a slab run with the tiny entries at the end (as many as fit in a slab) followed by `chunk`. */
+  #coalesce(chunk: Buffer): void {
+    const chunks = this.#chunks;
+    let first = chunks.length;
+    let size = chunk.length;
+    while (first > this.#head) {
+      const entry = chunks[first - 1];
+      const unread = first - 1 === this.#head ? entry.length - this.#offset : entry.length;
+      if (entry.length > SMALL_CHUNK || size + unread > SLAB_SIZE) break;
+      size += unread;
+      first--;
+    }
+    if (this.#slabUsed + size > this.#slab.length) {
+      this.#slab = Buffer.allocUnsafe(SLAB_SIZE);
+      this.#slabUsed = 0;
+    }
+    const slab = this.#slab;
+    const start = this.#slabUsed;
+    let end = start;
+    for (let k = first; k < chunks.length; k++) end += chunks[k].copy(slab, end, k === this.#head ? this.#offset : 0);
+    end += chunk.copy(slab, end);
+    if (first === this.#head) this.#offset = 0;
+    chunks.length = first;
+    chunks.push(slab.subarray(start, end));
+    this.#slabRun = start;
+    this.#slabUsed = end;
   }
 
   /** Finds the chunk holding logical position `pos` (< length), walking back from the newest chunk. */

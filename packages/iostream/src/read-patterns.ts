@@ -1,15 +1,21 @@
 /** What `readUntil` and `readUntilRegex` look for: patterns normalised once and cached. */
 
 const delimiterCache = new Map<string, Buffer>();
+/** The last delimiter asked for: a loop over one delimiter skips the map lookup. */
+let lastDelimiter = '';
+let lastBytes: Buffer = Buffer.alloc(0);
 
 /** The UTF-8 bytes of a string delimiter, cached so `readUntil('\r\n')` allocates nothing per call. */
 export function delimiterBytes(delimiter: string): Buffer {
+  if (delimiter === lastDelimiter) return lastBytes;
   let bytes = delimiterCache.get(delimiter);
   if (bytes === undefined) {
     bytes = Buffer.from(delimiter, 'utf8');
     if (delimiterCache.size >= 64) delimiterCache.clear();
     delimiterCache.set(delimiter, bytes);
   }
+  lastDelimiter = delimiter;
+  lastBytes = bytes;
   return bytes;
 }
 

@@ -1,16 +1,21 @@
 import { PassThrough } from 'node:stream';
-import { BaseIOStream } from '@tornado-ts/iostream';
+import { expectLog, genLog } from '@tornado-ts/ioloop';
+import { BaseIOStream, type IOStreamOptions, StreamBufferFullError, UnsatisfiableReadError } from '@tornado-ts/iostream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeAll, track } from './helpers';
+import { closeAll, closeCallback, track } from './helpers';
 
 /**
  * An in-memory stream whose every `feed` arrives as exactly one chunk, so reads can be tested
  * against inputs cut at chosen byte positions (a real socket may merge writes).
  */
-function memoryStream(): { stream: BaseIOStream<PassThrough>; feed(bytes: Buffer | string): void } {
+function memoryStream(options?: IOStreamOptions): {
+  stream: BaseIOStream<PassThrough>;
+  duplex: PassThrough;
+  feed(bytes: Buffer | string): void;
+} {
   const duplex = new PassThrough();
-  const stream = track(new BaseIOStream(duplex));
-  return { stream, feed: (bytes) => duplex.write(bytes) };
+  const stream = track(new BaseIOStream(duplex, options));
+  return { stream, duplex, feed: (bytes) => duplex.write(bytes) };
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -98,5 +103,141 @@ describe('reads over many tiny chunks stay linear', () => {
     feed('\n\n');
     expect((await reading).subarray(-2).toString()).toBe('\n\n');
     expect(performance.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('reads settled straight from the incoming chunk (nothing buffered)', () => {
+  afterEach(closeAll);
+
+  it('readUntil resolves with a view of the chunk and delivers the leftover to the next reads', async () => {
+    const { stream, feed } = memoryStream();
+    const reading = stream.readUntil('\n');
+    const chunk = Buffer.from('line1\nline2\npart');
+    feed(chunk);
+    const line = await reading;
+    expect(line.toString()).toBe('line1\n');
+    expect(line.buffer).toBe(chunk.buffer);
+    expect((await stream.readUntil('\n')).toString()).toBe('line2\n');
+    const rest = stream.readUntil('\n');
+    await tick();
+    expect(stream.reading()).toBe(true);
+    feed('ial\n');
+    expect((await rest).toString()).toBe('partial\n');
+  });
+
+  it('readUntil resolves with the chunk itself when it ends with the delimiter', async () => {
+    const { stream, feed } = memoryStream();
+    const reading = stream.readUntil('\r\n');
+    const chunk = Buffer.from('hello\r\n');
+    feed(chunk);
+    expect(await reading).toBe(chunk);
+  });
+
+  it('readBytes resolves from a chunk holding more than asked, leftover next', async () => {
+    const { stream, feed } = memoryStream();
+    let reading = stream.readBytes(5);
+    const chunk = Buffer.from('12345678');
+    feed(chunk);
+    const first = await reading;
+    expect(first.toString()).toBe('12345');
+    expect(first.buffer).toBe(chunk.buffer);
+    reading = stream.readBytes(5);
+    await tick();
+    feed('90');
+    expect((await reading).toString()).toBe('67890');
+    reading = stream.readBytes(100, { partial: true });
+    feed('abc');
+    expect((await reading).toString()).toBe('abc');
+    reading = stream.readBytes(2, { partial: true });
+    feed('xyz');
+    expect((await reading).toString()).toBe('xy');
+    expect((await stream.readBytes(1)).toString()).toBe('z');
+  });
+
+  it('maxBytes: a match ending exactly at the limit resolves', async () => {
+    const { stream, feed } = memoryStream();
+    const reading = stream.readUntil('\n', { maxBytes: 6 });
+    feed('abcde\nrest');
+    expect((await reading).toString()).toBe('abcde\n');
+    expect((await stream.readBytes(4)).toString()).toBe('rest');
+  });
+
+  // The same input either arrives while the read is pending (fast path) or is buffered first (slow path).
+  for (const order of ['read pending', 'bytes buffered first'] as const) {
+    it(`maxBytes exceeded (${order}): UnsatisfiableReadError, closed, the chunk still readable`, async () => {
+      const { stream, feed } = memoryStream();
+      const closed = closeCallback(stream);
+      await expectLog(genLog, /Unsatisfiable read/, async () => {
+        if (order === 'bytes buffered first') {
+          feed('abcdefgh\nrest');
+          await tick();
+        }
+        const reading = stream.readUntil('\n', { maxBytes: 5 });
+        if (order === 'read pending') feed('abcdefgh\nrest');
+        await expect(reading).rejects.toBeInstanceOf(UnsatisfiableReadError);
+        await closed;
+      });
+      expect(stream.closed()).toBe(true);
+      expect(stream.error).toBeInstanceOf(UnsatisfiableReadError);
+      expect((await stream.readBytes(13)).toString()).toBe('abcdefgh\nrest');
+    });
+
+    it(`a match past maxBufferSize (${order}): StreamBufferFullError`, async () => {
+      const { stream, feed } = memoryStream({ maxBufferSize: 64 });
+      const closed = closeCallback(stream);
+      const line = `${'x'.repeat(80)}\n`;
+      await expectLog(genLog, /maximum read buffer size/, async () => {
+        if (order === 'bytes buffered first') {
+          feed(line);
+          await tick();
+        }
+        const reading = stream.readUntil('\n');
+        if (order === 'read pending') feed(line);
+        await expect(reading).rejects.toBeInstanceOf(StreamBufferFullError);
+        await closed;
+      });
+      expect(stream.error).toBeInstanceOf(StreamBufferFullError);
+    });
+  }
+
+  it('is not taken while bytes are buffered: they come first', async () => {
+    const { stream, feed } = memoryStream();
+    feed('ab');
+    await tick();
+    let reading = stream.readUntil('\n');
+    await tick();
+    expect(stream.reading()).toBe(true);
+    feed('c\nd');
+    expect((await reading).toString()).toBe('abc\n');
+    reading = stream.readBytes(3);
+    await tick();
+    feed('ef');
+    expect((await reading).toString()).toBe('def');
+    feed('gh');
+    await tick();
+    reading = stream.readBytes(4);
+    feed('ijkl');
+    expect((await reading).toString()).toBe('ghij');
+    expect((await stream.readBytes(2)).toString()).toBe('kl');
+  });
+
+  it('the leftover counts toward readChunkSize: the socket pauses, and resumes on the next read', async () => {
+    const { stream, duplex, feed } = memoryStream({ readChunkSize: 16 });
+    const reading = stream.readUntil('\n');
+    feed(`a\n${'b'.repeat(40)}`);
+    expect((await reading).toString()).toBe('a\n');
+    expect(duplex.isPaused()).toBe(true);
+    const next = stream.readUntil('\n');
+    expect(duplex.isPaused()).toBe(false);
+    feed('c\n');
+    expect((await next).toString()).toBe(`${'b'.repeat(40)}c\n`);
+  });
+
+  it('a leftover below readChunkSize leaves the socket flowing', async () => {
+    const { stream, duplex, feed } = memoryStream({ readChunkSize: 16 });
+    const reading = stream.readBytes(2);
+    feed('a\nbbb');
+    expect((await reading).toString()).toBe('a\n');
+    expect(duplex.isPaused()).toBe(false);
   });
 });

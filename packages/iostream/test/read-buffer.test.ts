@@ -88,6 +88,62 @@ describe('ReadBuffer', () => {
     expect(buffer.consume(603).toString()).toBe(`xy${'L'.repeat(600)}z`);
   });
 
+  it('keeps a few small chunks by reference (no copy)', () => {
+    const buffer = new ReadBuffer();
+    const a = Buffer.from('abc');
+    const b = Buffer.from('de');
+    buffer.push(a);
+    buffer.push(b);
+    expect(buffer.contiguous).toBe(3);
+    expect(buffer.consume(2).buffer).toBe(a.buffer);
+    expect(buffer.consume(1).buffer).toBe(a.buffer);
+    expect(buffer.consume(2).buffer).toBe(b.buffer);
+  });
+
+  /** How many entries the buffer holds: consuming what one entry holds at a time, until empty. */
+  function drainCount(buffer: ReadBuffer): number {
+    let entries = 0;
+    while (buffer.length > 0) {
+      buffer.consume(buffer.contiguous);
+      entries++;
+    }
+    return entries;
+  }
+
+  it('stays bounded in entries however many tiny chunks pile up unread', () => {
+    const buffer = new ReadBuffer();
+    for (let i = 0; i < 100_000; i++) buffer.push(Buffer.from([i & 0xff]));
+    // 32 tiny entries before coalescing starts, then one per 16 KiB slab.
+    expect(drainCount(buffer)).toBeLessThanOrEqual(32 + Math.ceil(100_000 / (16 * 1024)) + 1);
+    // Large chunks between tiny ones: the tiny ones still share slabs.
+    for (let i = 0; i < 2000; i++) {
+      buffer.push(Buffer.alloc(600, 'L'));
+      for (let j = 0; j < 50; j++) buffer.push(Buffer.from('t'));
+    }
+    expect(buffer.length).toBe(2000 * 650);
+    expect(drainCount(buffer)).toBeLessThanOrEqual(32 + 2000 * 2);
+  });
+
+  it('coalesces the tiny entries already held, starting mid-chunk, in order', () => {
+    const buffer = new ReadBuffer();
+    let expected = '';
+    for (let i = 0; i < 20; i++) {
+      const piece = `${String.fromCharCode(65 + i)}${i % 10}-`;
+      buffer.push(Buffer.from(piece));
+      expected += piece;
+    }
+    expect(buffer.consume(4).toString()).toBe(expected.slice(0, 4));
+    expected = expected.slice(4);
+    for (let i = 0; i < 40; i++) {
+      const piece = `${String.fromCharCode(97 + (i % 26))}${i % 10}+`;
+      buffer.push(Buffer.from(piece));
+      expected += piece;
+    }
+    expect(buffer.contiguous).toBe(expected.length);
+    expect(buffer.indexOf(Buffer.from('z5+'), 0)).toBe(expected.indexOf('z5+'));
+    expect(buffer.consume(buffer.length).toString()).toBe(expected);
+  });
+
   it('finds a delimiter split at every boundary, across two and three chunks', () => {
     const text = 'GET / HTTP/1.1\r\nHost: a\r\n\r\nrest';
     for (const delimiter of ['\n', '\r\n', '\r\n\r\n', 'Host', 'rest', 'GET / HTTP']) {
