@@ -86,7 +86,7 @@ export function normalizeHeaderName(name: string): string {
   return normal;
 }
 
-/** True when `name` is one of the well-known spellings (so it is known to be a valid token). */
-export function isWellKnownHeaderName(name: string): boolean {
-  return WELL_KNOWN.has(name);
+/** The `Http-Header-Case` form of `name` when it is one of the well-known spellings (so a valid token), else undefined. */
+export function wellKnownHeaderName(name: string): string | undefined {
+  return WELL_KNOWN.get(name);
 }

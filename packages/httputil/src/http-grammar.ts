@@ -1,12 +1,23 @@
 // Character classes of RFC 9110 / 9112 shared by the header, start-line and Host parsers.
 // Strings here are header bytes decoded as latin1, so one char is one byte (0x00-0xFF).
 
-const TCHAR = new Uint8Array(128);
-for (const c of "!#$%&'*+-.^_`|~") TCHAR[c.charCodeAt(0)] = 1;
-for (let c = 0x30; c <= 0x39; c++) TCHAR[c] = 1;
-for (let c = 0x41; c <= 0x5a; c++) {
-  TCHAR[c] = 1;
-  TCHAR[c + 0x20] = 1;
+/** A 128-entry table marking ASCII letters, digits and the chars of `extra` with 1. */
+export function alnumTable(extra: string): Uint8Array {
+  const table = new Uint8Array(128);
+  for (const c of extra) table[c.charCodeAt(0)] = 1;
+  for (let c = 0x30; c <= 0x39; c++) table[c] = 1;
+  for (let c = 0x41; c <= 0x5a; c++) {
+    table[c] = 1;
+    table[c + 0x20] = 1;
+  }
+  return table;
+}
+
+const TCHAR = alnumTable("!#$%&'*+-.^_`|~");
+
+/** True when char code `c` is an RFC 9110 tchar. */
+export function isTokenCode(c: number): boolean {
+  return c < 128 && TCHAR[c] === 1;
 }
 
 /** True when `s` is a non-empty RFC 9110 token (header name, method): tchar only, ASCII only. */

@@ -1,5 +1,5 @@
 import { describeInput, HTTPInputError, HTTPOutputError } from './errors';
-import { isWellKnownHeaderName, normalizeHeaderName } from './header-names';
+import { normalizeHeaderName, wellKnownHeaderName } from './header-names';
 import {
   hasForbiddenValueChar,
   hasInvalidOutgoingValueChar,
@@ -20,11 +20,26 @@ interface Entry {
   joined: string | null;
 }
 
-function checkName(name: string): void {
-  if (!isWellKnownHeaderName(name) && !isToken(name)) {
-    throw new HTTPInputError(`Invalid header name ${describeInput(name)}`);
+function appendValue(entries: Map<string, Entry>, key: string, value: string): void {
+  const entry = entries.get(key);
+  if (entry === undefined) {
+    entries.set(key, { values: [value], joined: value });
+  } else {
+    entry.values.push(value);
+    entry.joined = null;
   }
 }
+
+/** The stored (`Http-Header-Case`) form of `name`: one table lookup for a well-known name. */
+function checkedKey(name: string): string {
+  const known = wellKnownHeaderName(name);
+  if (known !== undefined) return known;
+  if (!isToken(name)) throw new HTTPInputError(`Invalid header name ${describeInput(name)}`);
+  return normalizeHeaderName(name);
+}
+
+/** Appends a field already validated and normalised by a parser (see header-block.ts); set by HTTPHeaders. */
+export let appendParsedField: (headers: HTTPHeaders, key: string, value: string) => void;
 
 function checkValue(value: string): void {
   if (hasForbiddenValueChar(value)) throw new HTTPInputError(`Invalid header value ${describeInput(value)}`);
@@ -39,7 +54,13 @@ function checkValue(value: string): void {
 export class HTTPHeaders implements Iterable<[string, string]> {
   // #private kept after an A/B micro-run (Node 20.20, 300k parses of a 20-line browser header block
   // plus 5 lookups, tsx): ~1.4 s with #entries vs ~1.75 s with a public field; not slower.
+  // (A single value stored as a bare string instead of an Entry, to allocate less, measured no
+  // faster: 4.60 vs 4.65 us per hello-world request through HTTPServer, in-memory sockets.)
   #entries = new Map<string, Entry>();
+
+  static {
+    appendParsedField = (headers, key, value) => appendValue(headers.#entries, key, value);
+  }
 
   /** @throws {HTTPInputError} when a name is not a token or a value holds control characters. */
   constructor(init?: HTTPHeadersInit | null) {
@@ -116,19 +137,11 @@ export class HTTPHeaders implements Iterable<[string, string]> {
   }
 
   #store(name: string, value: string, append: boolean): void {
-    checkName(name);
+    const key = checkedKey(name);
     checkValue(value);
-    const key = normalizeHeaderName(name);
-    const entry = this.#entries.get(key);
-    if (entry === undefined) {
-      this.#entries.set(key, { values: [value], joined: value });
-    } else if (append) {
-      entry.values.push(value);
-      entry.joined = null;
-    } else {
-      entry.values = [value];
-      entry.joined = value;
-    }
+    // set() keeps an existing name's position: Map.set on a present key does not move it.
+    if (append) appendValue(this.#entries, key, value);
+    else this.#entries.set(key, { values: [value], joined: value });
   }
 
   /** The value of `name`, repeated values joined with `,`; `defaultValue` (or undefined) when absent. */
@@ -174,6 +187,18 @@ export class HTTPHeaders implements Iterable<[string, string]> {
   /** The distinct names in `Http-Header-Case`, in order of first appearance. */
   keys(): IterableIterator<string> {
     return this.#entries.keys();
+  }
+
+  /**
+   * Calls `fn(name, value)` for every value, in iteration order (names in order of first
+   * appearance, repeats together): no pair arrays, copies or iterator objects, for writers of a
+   * message head.
+   */
+  forEachField(fn: (name: string, value: string) => void): void {
+    for (const [name, entry] of this.#entries) {
+      const values = entry.values;
+      for (let i = 0; i < values.length; i++) fn(name, values[i]);
+    }
   }
 
   /** Every `[name, value]` pair, one per value, names in order of first appearance (Tornado's `get_all`). */

@@ -37,9 +37,22 @@ const RESERVED_COOKIE_NAMES = new Set([
 ]);
 const LEGAL_COOKIE_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~:]+$/;
 
+const TIME_ORIGIN = performance.timeOrigin;
+/** Shared by requests built without a body (it holds no bytes to change). */
+const EMPTY_BODY = Buffer.alloc(0);
+
 /** Wall-clock milliseconds with sub-millisecond resolution, for `startTime` / `finishTime`. */
 function now(): number {
-  return performance.timeOrigin + performance.now();
+  return TIME_ORIGIN + performance.now();
+}
+
+/** The single `Host` value, null when absent; throws for several (no copy of the list in the usual case). */
+function singleHost(headers: HTTPHeaders): string | null {
+  const joined = headers.get('Host');
+  if (joined === undefined) return null;
+  // Several lines arrive joined with `,`, which the Host grammar refuses anyway: count them to say so.
+  if (joined.indexOf(',') !== -1 && headers.getList('Host').length > 1) throw new HTTPInputError('Multiple Host headers');
+  return joined;
 }
 
 /**
@@ -98,17 +111,16 @@ export class HTTPServerRequest {
     this.version = start?.version ?? init.version ?? 'HTTP/1.0';
     if (start === undefined && init.uri === undefined) throw new TypeError('HTTPServerRequest needs a uri');
     this.headers = init.headers ?? new HTTPHeaders();
-    this.body = init.body ?? Buffer.alloc(0);
+    this.body = init.body ?? EMPTY_BODY;
     this.connection = init.connection ?? null;
     this.serverConnection = init.serverConnection ?? null;
     const context = this.connection?.context;
     this.remoteIp = context?.remoteIp ?? null;
     this.protocol = context?.protocol ?? 'http';
 
-    const hosts = this.headers.getList('Host');
-    if (hosts.length > 1) throw new HTTPInputError('Multiple Host headers');
-    if (hosts.length === 0 && this.version !== 'HTTP/1.0') throw new HTTPInputError('Missing Host header');
-    this.host = hosts.length === 0 ? '127.0.0.1' : hosts[0];
+    const host = singleHost(this.headers);
+    if (host === null && this.version !== 'HTTP/1.0') throw new HTTPInputError('Missing Host header');
+    this.host = host ?? '127.0.0.1';
     const hostName = parseHostHeader(this.host);
     if (hostName === null) throw new HTTPInputError(`Invalid Host header ${describeInput(this.host)}`);
     this.hostName = hostName;
@@ -119,10 +131,15 @@ export class HTTPServerRequest {
     const question = this.uri.indexOf('?');
     this.path = question === -1 ? this.uri : this.uri.slice(0, question);
     this.query = question === -1 ? '' : this.uri.slice(question + 1);
-    this.queryArguments = parseQueryString(this.query, { maxArguments: init.maxArguments });
     this.arguments = createArgumentMap();
-    for (const name of Object.keys(this.queryArguments)) {
-      appendArgument(this.arguments, name, ...this.queryArguments[name]);
+    if (this.query === '') {
+      // No query string, no arguments: skip the parser and its empty Buffer (the usual GET).
+      this.queryArguments = createArgumentMap();
+    } else {
+      this.queryArguments = parseQueryString(this.query, { maxArguments: init.maxArguments });
+      for (const name of Object.keys(this.queryArguments)) {
+        appendArgument(this.arguments, name, ...this.queryArguments[name]);
+      }
     }
     this.bodyArguments = createArgumentMap();
   }

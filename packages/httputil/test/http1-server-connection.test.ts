@@ -422,6 +422,24 @@ describe('outgoing header safety', () => {
     }
     for (const name of ['Bad Name', 'X:Y', 'X\r\nY', '', '\u00e9']) expect(() => new HTTPHeaders().add(name, 'v')).toThrow();
   });
+
+  it('refuses a value above 0xFF in the head, where latin1 would truncate it', async () => {
+    const errors: unknown[] = [];
+    const server = await serveBuffered(({ connection }) => {
+      try {
+        connection.writeHeaders({ version: 'HTTP/1.1', code: 200, reason: 'OK' }, new HTTPHeaders({ 'X-Bad': 'a\u010ab', 'Content-Length': '0' }));
+      } catch (error) {
+        errors.push(error);
+      }
+      respond(connection, 'ok');
+    });
+    const client = await RawClient.connect(server.port);
+    await client.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect((await client.readResponse()).code).toBe(200);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(HTTPOutputError);
+    expect(String(errors[0])).toMatch(/X-Bad/);
+  });
 });
 
 describe('Expect: 100-continue', () => {

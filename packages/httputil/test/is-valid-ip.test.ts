@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isValidIp, parseHostHeader } from '@tornado-ts/httputil';
 import { describe, expect, it } from 'vitest';
 
@@ -36,5 +37,40 @@ describe('parseHostHeader', () => {
     'example.com:-1', 'a"b', 'a<b', 'a\\b', 'a[b]',
   ])('rejects %j', (value) => {
     expect(parseHostHeader(value)).toBeNull();
+  });
+});
+
+describe('parseHostHeader agrees with the grammar as regular expressions', () => {
+  // The expressions the char-by-char parser replaced.
+  const REG_NAME = /^(?:[A-Za-z0-9\-._~!$&'()*+;=]|%[0-9A-Fa-f]{2})*$/;
+  const PORT = /^[0-9]*$/;
+  function reference(value: string): string | null {
+    if (value.startsWith('[')) {
+      const close = value.indexOf(']');
+      if (close === -1 || isIP(value.slice(1, close)) !== 6 || value.slice(1, close).includes('%')) return null;
+      const rest = value.slice(close + 1);
+      if (rest !== '' && (rest[0] !== ':' || !PORT.test(rest.slice(1)))) return null;
+      return value.slice(0, close + 1).toLowerCase();
+    }
+    const colon = value.indexOf(':');
+    const name = colon === -1 ? value : value.slice(0, colon);
+    const rest = colon === -1 ? '' : value.slice(colon);
+    if (!REG_NAME.test(name)) return null;
+    if (rest !== '' && !PORT.test(rest.slice(1))) return null;
+    return name.toLowerCase();
+  }
+
+  it('on random values', () => {
+    const alphabet = ['a', 'Z', '0', '9', '.', '-', '_', '~', '!', '=', '%', '%4', '%4f', '%g0', ':', ':80', ',', ' ', '/', '@', '[', ']', '::1', '\u00e9', 'x'];
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+      return (seed >>> 8) % n;
+    };
+    for (let round = 0; round < 20_000; round++) {
+      let value = '';
+      for (let i = random(8); i > 0; i--) value += alphabet[random(alphabet.length)];
+      expect(parseHostHeader(value), JSON.stringify(value)).toBe(reference(value));
+    }
   });
 });
