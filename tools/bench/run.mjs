@@ -54,6 +54,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 }
 
 const started = performance.now();
+const failed = [];
 for (const name of names) {
   const { default: suite } = await import(new URL(`${name}/suite.mjs`, SUITES_DIR).href);
   const params = {
@@ -64,12 +65,22 @@ for (const name of names) {
     build: !values['no-build'],
     nodeFlags: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : [],
   };
-  const result = await runSuite(suite, params);
+  let result;
+  try {
+    result = await runSuite(suite, params);
+  } catch (err) {
+    // A missing tool or outputs that differ: say so, leave the suite's section as it was, go on.
+    console.error(`${name}: ${err.message}`);
+    failed.push(name);
+    continue;
+  }
   const section = renderSection(suite, result, params, describeMachine());
   console.log(`\n${section}\n`);
   if (!values['no-write']) writeSection(DOC, suite.name, section);
 }
-console.error(`done in ${((performance.now() - started) / 1000).toFixed(0)} s${values['no-write'] ? '' : `; wrote ${DOC}`}`);
+const wrote = names.length > failed.length && !values['no-write'] ? `; wrote ${DOC}` : '';
+console.error(`done in ${((performance.now() - started) / 1000).toFixed(0)} s${wrote}${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}`);
+if (failed.length > 0) process.exitCode = 1;
 
 /** A knob's value for `suite`: its flag, else its environment variable, else the suite's default, else ours. */
 function knob(option, suite) {

@@ -1,8 +1,16 @@
 // Helpers for the child processes the harness starts (servers and load generators).
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux we run on (getconf CLK_TCK)
+
 const live = new Set();
+
+/** `argv` run on core `cpu` only (`taskset -c cpu argv...`, which execs it: same PID); `argv` itself when `cpu` is null. */
+export function pinned(argv, cpu) {
+  return cpu === null || cpu === undefined ? argv : ['taskset', '-c', String(cpu), ...argv];
+}
 
 /** Registers `child` so that killAll can end it; returns it. */
 export function track(child) {
@@ -44,5 +52,21 @@ export async function withDeadline(promise, ms, message) {
   } finally {
     controller.abort();
     deadline.catch(() => {});
+  }
+}
+
+/**
+ * CPU time (user + system) in ms that process `pid` has used so far, from /proc; with `children`,
+ * that of its children it has already waited for instead (how the harness times a load generator
+ * that runs once per sample, such as wrk). NaN where /proc is missing.
+ */
+export function cpuTimeMs(pid, { children = false } = {}) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd (state)
+    const [user, system] = children ? [fields[13], fields[14]] : [fields[11], fields[12]]; // cutime, cstime : utime, stime
+    return ((Number(user) + Number(system)) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
   }
 }

@@ -1,7 +1,7 @@
 // The harness's side of a load generator: a forked Node process (a suite's load module, built on
 // serveLoad in loadgen.mjs) driven over IPC: one `start`, then one `sample` request at a time.
 import { fork } from 'node:child_process';
-import { exited, stopChild, track, withDeadline } from './child.mjs';
+import { exited, pinned, stopChild, track, withDeadline } from './child.mjs';
 
 const START_TIMEOUT_MS = 15_000;
 const SAMPLE_GRACE_MS = 15_000;
@@ -15,9 +15,13 @@ export class LoadProcess {
     this.#name = name;
   }
 
-  /** Forks `modulePath` and has it open its connections with `config` ({ host, port, connections, ... }). */
+  /**
+   * Forks `modulePath` (on core `config.cpu` only, when given) and has it open its connections with
+   * `config` ({ host, port, connections, ... }).
+   */
   static async start(modulePath, config) {
-    const child = track(fork(modulePath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    const [execPath, ...execArgv] = pinned([process.execPath, ...process.execArgv], config.cpu);
+    const child = track(fork(modulePath, [], { execPath, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
     const load = new LoadProcess(child, modulePath);
     try {
       await load.#request({ type: 'start', config }, START_TIMEOUT_MS);

@@ -3,11 +3,9 @@
 // {"port": N}, a worker's {"output": "..."}); its CPU time read from /proc; stopped by its PID.
 // A worker is then driven over the same pipes: one JSON request line on stdin, one answer line.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { exited, stopChild, track, withDeadline } from './child.mjs';
+import { cpuTimeMs, exited, pinned, stopChild, track, withDeadline } from './child.mjs';
 
-const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux we run on (getconf CLK_TCK)
 const START_TIMEOUT_MS = 15_000;
 const SAMPLE_GRACE_MS = 15_000;
 
@@ -27,13 +25,13 @@ export class PeerProcess {
   }
 
   /**
-   * Starts `argv` in `cwd`; `node` as argv[0] means this Node binary, run with `nodeFlags`.
-   * Rejects if the peer exits or stays silent before its first line.
+   * Starts `argv` in `cwd`; `node` as argv[0] means this Node binary, run with `nodeFlags`; on core
+   * `cpu` only when given. Rejects if the peer exits or stays silent before its first line.
    */
-  static async start(argv, { cwd, nodeFlags = [] }) {
+  static async start(argv, { cwd, nodeFlags = [], cpu = null }) {
     const [command, ...args] = argv;
-    const options = { cwd, stdio: ['pipe', 'pipe', 'inherit'] };
-    const child = track(command === 'node' ? spawn(process.execPath, [...nodeFlags, ...args], options) : spawn(command, args, options));
+    const [program, ...rest] = pinned(command === 'node' ? [process.execPath, ...nodeFlags, ...args] : argv, cpu);
+    const child = track(spawn(program, rest, { cwd, stdio: ['pipe', 'pipe', 'inherit'] }));
     child.stdin.on('error', () => {}); // EPIPE once the peer is gone: its exit is reported instead
     const lines = createInterface({ input: child.stdout });
     const firstLine = new Promise((resolve, reject) => {
@@ -57,13 +55,7 @@ export class PeerProcess {
 
   /** CPU time (user + system) the peer has used so far, in ms; NaN where /proc is missing. */
   cpuMs() {
-    try {
-      const stat = readFileSync(`/proc/${this.#child.pid}/stat`, 'latin1');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd (state)
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND; // utime, stime
-    } catch {
-      return Number.NaN;
-    }
+    return cpuTimeMs(this.#child.pid);
   }
 
   /** Ends the peer process by its PID. */
