@@ -8,6 +8,7 @@ export default {
     'Each connection sends a 64-byte line ending in `\\n` and waits for the server to echo it before sending the next; ' +
     'the figure is round trips per second over all connections. Every server writes back each complete line.',
   unit: 'round trips/s',
+  cpus: { server: 0, load: 1 },
   dir: new URL('./', import.meta.url),
   load: 'load.mjs',
   loadOptions: { lineBytes: 64 },
