@@ -15,11 +15,11 @@ function escapeChar(char: string): string {
   return ESCAPE_BY_CHAR[char];
 }
 
-/** Escapes `value` in one pass; returns `value` itself when it holds no special character. */
-function escapeShort(value: string): string {
+/** Escapes `value` in one pass from `first`, the index of its first special character. */
+function escapeShort(value: string, first: number): string {
   let out = '';
   let last = 0;
-  for (let i = 0; i < value.length; i++) {
+  for (let i = first; i < value.length; i++) {
     const code = value.charCodeAt(i);
     if (code > 62) continue;
     // An if-chain, not a lookup table: a sparse array falls back to slow dictionary elements.
@@ -34,7 +34,6 @@ function escapeShort(value: string): string {
     out += entity;
     last = i + 1;
   }
-  if (last === 0) return value;
   return last < value.length ? out + value.slice(last) : out;
 }
 
@@ -46,9 +45,10 @@ function escapeShort(value: string): string {
  */
 export function xhtmlEscape(value: string | Uint8Array): string {
   const text = typeof value === 'string' ? value : textOf(value, 'xhtmlEscape');
-  // The native regex scan rejects plain text fastest; it stops at the first special otherwise.
-  if (!NEEDS_ESCAPE.test(text)) return text;
-  return text.length < SHORT_STRING ? escapeShort(text) : text.replace(ESCAPE_ALL, escapeChar);
+  // The native regex scan rejects plain text fastest; otherwise it tells where the loop can start.
+  const first = text.search(NEEDS_ESCAPE);
+  if (first < 0) return text;
+  return text.length < SHORT_STRING ? escapeShort(text, first) : text.replace(ESCAPE_ALL, escapeChar);
 }
 
 // Tornado's pattern: `&`, an optional `#`, the shortest run of word characters, then `;`.
