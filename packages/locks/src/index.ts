@@ -5,3 +5,4 @@ export { BoundedSemaphore } from './bounded-semaphore';
 export { Lock } from './lock';
 export type { ReleaseHandle } from './release-handle';
 export { SemaphoreOverReleaseError, ReleaseUnlockedError } from './errors';
+export { withLock, type PermitRunner } from './with-lock';
