@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as queues from '@tornado-ts/queues';
 
@@ -19,13 +18,6 @@ describe('errors', () => {
       expect(error.message.length).toBeGreaterThan(0);
       expect(error.code).toMatch(/^TORNADO_ERR_[A-Z_]+$/);
     }
-  });
-
-  it('uses each code once and lists every code in the README', () => {
-    const codes = errors.map((e) => e.error.code);
-    expect(new Set(codes).size).toBe(codes.length);
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    expect(codes.filter((code) => !readme.includes(code))).toEqual([]);
   });
 
   it('throws them from the nowait methods and taskDone', () => {
