@@ -1,58 +1,27 @@
 // HTTPServer in two processes: listen + start(2), and Tornado's bind + start(2), through the
 // fixture test/fixtures/cluster-server.ts run as a child process (bounded; killed by PID after).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { ProcessFixture } from '@tornado-ts/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './peers';
 
 const fixture = fileURLToPath(new URL('./fixtures/cluster-server.ts', import.meta.url));
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-interface Report {
+interface Report extends Record<string, unknown> {
   primary?: number;
   worker?: number;
   pid?: number;
   port?: number;
 }
 
-class Cluster {
-  readonly child: ChildProcess;
-  readonly reports: Report[] = [];
-  stderr = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-
+/** The fixture's primary as a child process (its workers report through it). */
+class Cluster extends ProcessFixture<Report> {
   constructor(args: string[]) {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-    delete env.NODE_OPTIONS;
-    this.child = spawn(process.execPath, ['--conditions=@tornado-ts/source', '--import', 'tsx', fixture, ...args], {
-      cwd: repoRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let pending = '';
-    this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      const lines = (pending + chunk).split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) if (line.trim() !== '') this.reports.push(JSON.parse(line) as Report);
-    });
-    this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
-  }
-
-  async until(condition: () => boolean, what: string, timeout = 15_000): Promise<void> {
-    const deadline = Date.now() + timeout;
-    while (!condition()) {
-      if (Date.now() > deadline || this.child.exitCode !== null) throw new Error(`${what}: not seen; stderr:\n${this.stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    super(fixture, args);
   }
 
   workerPids(): number[] {
     return this.reports.filter((report) => report.worker !== undefined).map((report) => report.pid as number);
-  }
-
-  pids(): number[] {
-    return this.reports.flatMap((report) => [report.primary, report.pid]).filter((pid): pid is number => pid !== undefined);
   }
 }
 
@@ -60,15 +29,7 @@ let running: Cluster[] = [];
 
 afterEach(() => {
   // Whatever is still alive (a failed test) is ended by the PIDs it reported.
-  for (const cluster of running) {
-    for (const pid of cluster.pids()) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
+  for (const cluster of running) cluster.killReported();
   running = [];
 });
 
@@ -96,8 +57,8 @@ describe('HTTPServer.start(2)', () => {
     expect(cluster.reports.filter((report) => report.worker !== undefined).map((report) => report.port)).toEqual([port, port]);
     expect(await answeringPids(port)).toEqual(new Set(cluster.workerPids()));
 
-    cluster.child.kill('SIGTERM');
-    const timer = setTimeout(() => cluster.child.kill('SIGKILL'), 10_000);
+    cluster.process.kill('SIGTERM');
+    const timer = setTimeout(() => cluster.process.kill('SIGKILL'), 10_000);
     try {
       expect(await cluster.exited).toEqual({ code: 0, signal: null });
     } finally {

@@ -1,13 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { IOStream, StreamClosedError } from '@tornado-ts/iostream';
 import { cpuCount, forkProcesses, taskId } from '@tornado-ts/tcpserver';
+import { ProcessFixture } from '@tornado-ts/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const fixture = fileURLToPath(new URL('./fixtures/cluster-server.ts', import.meta.url));
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-interface Report {
+interface Report extends Record<string, unknown> {
   primary?: number;
   worker?: number;
   pid?: number;
@@ -16,50 +15,10 @@ interface Report {
   again?: string;
 }
 
-/** The fixture's primary as a child process: its JSON reports (its workers' too), its stderr, its exit. */
-class Cluster {
-  readonly process: ChildProcess;
-  readonly reports: Report[] = [];
-  stderr = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  #waiters: (() => void)[] = [];
-
+/** The fixture's primary as a child process (its workers report through it), with the views the tests need. */
+class Cluster extends ProcessFixture<Report> {
   constructor(mode: string) {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-    delete env.NODE_OPTIONS;
-    this.process = spawn(process.execPath, ['--conditions=@tornado-ts/source', '--import', 'tsx', fixture, mode], {
-      cwd: repoRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let pending = '';
-    this.process.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      const lines = (pending + chunk).split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) if (line.trim() !== '') this.reports.push(JSON.parse(line) as Report);
-      this.#wake();
-    });
-    this.process.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      this.stderr += chunk;
-      this.#wake();
-    });
-    this.exited = new Promise((resolve) => this.process.once('exit', (code, signal) => resolve({ code, signal })));
-  }
-
-  /** Resolves once `condition` holds for what was printed so far; fails after `timeout` ms. */
-  async until(condition: () => boolean, what: string, timeout = 10_000): Promise<void> {
-    const deadline = Date.now() + timeout;
-    while (!condition()) {
-      const left = deadline - Date.now();
-      if (left <= 0 || this.process.exitCode !== null) throw new Error(`${what}: not seen; stderr:\n${this.stderr}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 200));
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    super(fixture, [mode]);
   }
 
   /** The workers that reported so far, latest report per task id. */
@@ -72,29 +31,12 @@ class Cluster {
   workerReports(): Report[] {
     return this.reports.filter((report) => report.worker !== undefined);
   }
-
-  /** Every pid this cluster ever reported: the primary and all its workers. */
-  pids(): number[] {
-    return this.reports.flatMap((report) => [report.primary, report.pid]).filter((pid): pid is number => pid !== undefined);
-  }
-
-  #wake(): void {
-    for (const wake of this.#waiters.splice(0)) wake();
-  }
 }
 
 let running: Cluster[] = [];
 
 afterEach(() => {
-  for (const cluster of running) {
-    for (const pid of cluster.pids()) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
+  for (const cluster of running) cluster.killReported();
   running = [];
 });
 

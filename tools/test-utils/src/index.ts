@@ -1,0 +1,1 @@
+export { ProcessFixture, type FixtureReport } from './process-fixture';
