@@ -4,6 +4,7 @@ import type { Logger } from '@tornado-ts/ioloop';
 import { HTTPHeaders, type HTTPServerConnectionDelegate, type HTTPServerRequest } from '@tornado-ts/httputil';
 import { IOStream } from '@tornado-ts/iostream';
 import { HTTPServer, type HTTPServerOptions, type RequestCallback } from '@tornado-ts/httpserver';
+import { ResourceTracker } from '@tornado-ts/test-utils';
 
 const fixtures = new URL('./fixtures/', import.meta.url);
 /** The self-signed test certificate (CN=localhost, SAN DNS:localhost and IP:127.0.0.1) and its key. */
@@ -12,25 +13,8 @@ export const privateKeyPath = new URL('test.key', fixtures);
 export const certificate = readFileSync(certificatePath);
 export const privateKey = readFileSync(privateKeyPath);
 
-type Closable = HTTPServer | IOStream;
-const open = new Set<Closable>();
-
-/** Registers a server or stream to be closed by {@link closeAll}. */
-export function track<T extends Closable>(thing: T): T {
-  open.add(thing);
-  return thing;
-}
-
-/** Closes everything registered with {@link track}, servers with their connections; call it in `afterEach`. */
-export async function closeAll(): Promise<void> {
-  const pending: Promise<void>[] = [];
-  for (const thing of open) {
-    if (thing instanceof HTTPServer) pending.push(thing.stop({ grace: 0 }));
-    else thing.close();
-  }
-  open.clear();
-  await Promise.all(pending);
-}
+/** `track(thing)` registers a server or stream; `closeAll()` (in afterEach) closes them all. */
+export const { track, closeAll } = new ResourceTracker();
 
 /** A tracked server for `app` listening on a free port of `host` (default 127.0.0.1). */
 export async function serve(

@@ -1,36 +1,16 @@
 import { readFileSync } from 'node:fs';
-import type net from 'node:net';
 import { format } from 'node:util';
 import type { Logger } from '@tornado-ts/ioloop';
 import { IOStream } from '@tornado-ts/iostream';
-import type { TCPServer } from '@tornado-ts/tcpserver';
+import { ResourceTracker } from '@tornado-ts/test-utils';
 
 const fixtures = new URL('./fixtures/', import.meta.url);
 /** The self-signed test certificate (CN=localhost, SAN DNS:localhost and IP:127.0.0.1) and its key. */
 export const certificate = readFileSync(new URL('test.crt', fixtures));
 export const privateKey = readFileSync(new URL('test.key', fixtures));
 
-type Closable = TCPServer | IOStream | net.Server | net.Socket;
-const open = new Set<Closable>();
-
-/** Registers a server, stream or socket to be closed by {@link closeAll}. */
-export function track<T extends Closable>(thing: T): T {
-  open.add(thing);
-  return thing;
-}
-
-/** Closes everything registered with {@link track}, servers with their connections; call it in `afterEach`. */
-export async function closeAll(): Promise<void> {
-  const pending: Promise<void>[] = [];
-  for (const thing of open) {
-    if ('closeAllConnections' in thing) pending.push(thing.stop({ grace: 0 }));
-    else if (thing instanceof IOStream) thing.close();
-    else if ('destroy' in thing) thing.destroy();
-    else thing.close();
-  }
-  open.clear();
-  await Promise.all(pending);
-}
+/** `track(thing)` registers a server, stream or socket; `closeAll()` (in afterEach) closes them all. */
+export const { track, closeAll } = new ResourceTracker();
 
 /** A client stream to `port` on `host` (default 127.0.0.1), closed by {@link closeAll}. */
 export async function connect(port: number | null, host = '127.0.0.1'): Promise<IOStream> {

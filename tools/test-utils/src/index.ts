@@ -1,1 +1,2 @@
 export { ProcessFixture, type FixtureReport } from './process-fixture';
+export { ResourceTracker, type Closable } from './resource-tracker';
