@@ -1,1 +1,47 @@
-export {};
+// Core: application, routing, handlers
+export { Application, type HandlerRoute } from './application';
+export { URLSpec, url, type RouteSpec, type HandlerClass, type RouteMatch } from './routing';
+export {
+  RequestHandler,
+  type HandlerKwargs,
+  type ResponseChunk,
+  type ErrorDetails,
+} from './request-handler';
+export type { HeaderValue } from './header-values';
+export type { SignedCookieOptions, GetSignedCookieOptions } from './handler-cookies';
+export {
+  settingsSchema,
+  parseSettings,
+  type ApplicationSettings,
+  type ApplicationSettingsInput,
+  type RequestHandlerClass,
+  type LogFunction,
+  type UIMethod,
+} from './settings';
+export {
+  HTTPError,
+  MissingArgumentError,
+  Finish,
+  MissingSettingError,
+  SettingsError,
+  HandlerUsageError,
+  ReverseUrlError,
+  type HTTPErrorOptions,
+} from './errors';
+export { RedirectHandler } from './redirect-handler';
+export { ErrorHandler } from './error-handler';
+export { authenticated } from './authenticated';
+export { streamRequestBody } from './stream-request-body';
+export { OutputTransform, GZipContentEncoding, type OutputTransformClass } from './output-transform';
+export { startAutoreload, stopAutoreload, watchFile, restartProcess, type AutoreloadOptions } from './autoreload';
+// Cookies, signed values, XSRF tokens
+export { CookieError, formatSetCookie, type CookieOptions } from './cookie-header';
+export { createSignedValue, decodeSignedValue, getSignatureKeyVersion, type CookieSecret } from './signed-value';
+export { newXsrfTokenBytes, encodeXsrfToken, decodeXsrfToken, xsrfTokensEqual, type DecodedXsrfToken } from './xsrf-token';
+// Static files
+export { StaticFileHandler } from './static-file-handler';
+// Locale
+export { Locale, loadTranslations, loadGettextTranslations, setDefaultLocale, getSupportedLocales, parseAcceptLanguage } from './locale';
+// Templates and UI modules
+export { UIModule } from './ui-module';
+export { UIModuleError } from './template-errors';

@@ -1,4 +1,6 @@
+import { formatWithOptions } from 'node:util';
 import type { HTTPServerConnectionDelegate } from '@tornado-ts/httputil';
+import type { Logger } from '@tornado-ts/ioloop';
 import { HTTPServer, type HTTPServerOptions } from '@tornado-ts/httpserver';
 import { IOStream } from '@tornado-ts/iostream';
 import { ResourceTracker } from '@tornado-ts/test-utils';
@@ -39,4 +41,58 @@ export async function rawExchange(port: number, request: string | Buffer, waitMs
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** One captured log record: level and the formatted text (args included). */
+export interface CapturedRecord {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  text: string;
+  args: unknown[];
+}
+
+/**
+ * Sends the records of `loggers` to a list instead of stderr until `restore()` (call it in
+ * afterEach); the loggers' levels are lowered to `debug` meanwhile.
+ */
+export function captureLogs(...loggers: Logger[]): { records: CapturedRecord[]; restore(): void } {
+  const records: CapturedRecord[] = [];
+  const previous = loggers.map((logger) => ({ logger, sink: logger.sink, level: logger.level }));
+  const sink = (level: CapturedRecord['level']) => (message: string, ...args: unknown[]) => {
+    records.push({ level, text: formatWithOptions({ colors: false }, message, ...args), args });
+  };
+  for (const logger of loggers) {
+    logger.setSink({ debug: sink('debug'), info: sink('info'), warn: sink('warn'), error: sink('error') });
+    logger.level = 'debug';
+  }
+  return {
+    records,
+    restore() {
+      for (const { logger, sink: old, level } of previous) {
+        logger.setSink(old);
+        logger.level = level;
+      }
+    },
+  };
+}
+
+/** A raw HTTP response split into status line, headers (lower-cased names) and body. */
+export interface RawResponse {
+  statusLine: string;
+  status: number;
+  headers: Record<string, string[]>;
+  body: string;
+}
+
+/** Parses the first response of `raw` (as `rawExchange` returns it); the body is what follows the header block. */
+export function parseRawResponse(raw: string): RawResponse {
+  const end = raw.indexOf('\r\n\r\n');
+  const head = end === -1 ? raw : raw.slice(0, end);
+  const [statusLine, ...lines] = head.split('\r\n');
+  const headers: Record<string, string[]> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    const name = line.slice(0, colon).trim().toLowerCase();
+    (headers[name] ??= []).push(line.slice(colon + 1).trim());
+  }
+  return { statusLine, status: Number(statusLine.split(' ')[1]), headers, body: end === -1 ? '' : raw.slice(end + 4) };
 }

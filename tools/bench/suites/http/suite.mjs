@@ -34,6 +34,8 @@ export default {
     // The issue's "Python Tornado at 0.12x node:http" matches the web form, so its 5x is shown against that form too.
     { peer: 'HTTPServer', baseline: 'Python Tornado web', atLeast: 5 },
     { peer: 'HTTPServer', baseline: 'node:http', latency: 'p99', atMost: 1 },
+    { peer: 'web Application', baseline: 'node:http', atLeast: 1.1 },
+    { peer: 'web Application', baseline: 'Python Tornado', atLeast: 8 },
   ],
   peers: [
     nodePeer('net minimal', 'net-server.mjs', 'the ceiling, not a real server: `node:net`, finds each `\\r\\n\\r\\n` and writes a fixed response, parses nothing else'),
@@ -44,6 +46,12 @@ export default {
       'httpserver-server.mjs',
       '`@tornado-ts/httpserver` dist, the callback form: `new HTTPServer((req) => { req.connection.writeHeaders(startLine, headers, body); req.connection.finish(); })`',
       { packages: ['@tornado-ts/httpserver'] },
+    ),
+    nodePeer(
+      'web Application',
+      'web-server.mjs',
+      '`@tornado-ts/web` dist: one `RequestHandler` in an `Application`, `setHeader("Content-Type", "text/plain")` then `write(body)` (it adds Date and Etag, as Tornado\'s web layer does, without a Server header)',
+      { packages: ['@tornado-ts/web'] },
     ),
     {
       name: 'Python Tornado',
