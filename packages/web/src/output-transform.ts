@@ -100,9 +100,16 @@ export class GZipContentEncoding extends OutputTransform {
 
   /** One piece of the deflate stream; the last piece ends it and appends the gzip trailer. */
   #deflate(chunk: Buffer, finishing: boolean): Buffer {
-    this.#crc = crc32(chunk, this.#crc);
-    this.#size = (this.#size + chunk.length) >>> 0;
-    if (!finishing) return chunk.length === 0 ? chunk : deflateRawSync(chunk, SYNC_FLUSH);
+    if (chunk.length === 0) {
+      if (!finishing) return chunk;
+      // Node 20's zlib, given a shared empty Buffer, leaves crc32() of that Buffer returning 0 from then on:
+      // never hand it a buffer others reuse, and skip the CRC of empty chunks.
+      chunk = Buffer.allocUnsafe(0);
+    } else {
+      this.#crc = crc32(chunk, this.#crc);
+      this.#size = (this.#size + chunk.length) >>> 0;
+      if (!finishing) return deflateRawSync(chunk, SYNC_FLUSH);
+    }
     const trailer = Buffer.alloc(8);
     trailer.writeUInt32LE(this.#crc >>> 0, 0);
     trailer.writeUInt32LE(this.#size, 4);

@@ -1,14 +1,19 @@
 import { qsToQsl, urlConcat } from '@tornado-ts/httputil';
 import { RequestHandler, type HandlerKwargs } from './request-handler';
 
-/** A run of slashes or backslashes at the start: browsers read `//x` and `/\x` as another host. */
-const LEADING_SLASHES = /^[/\\]{2,}/;
+/**
+ * The start of a target that browsers read as another host (`//x`, `/\x`): two slashes or
+ * backslashes, counting the tabs and line breaks browsers delete from URLs (`/<TAB>/x`) and the
+ * control characters and spaces they trim from the front.
+ */
+const PROTOCOL_RELATIVE = /^[\x00-\x20]*[/\\][\t\n\r]*[/\\][\t\n\r/\\]*/;
 
 /**
  * Redirects every GET to `kwargs.url` (Tornado's `RedirectHandler`), permanently (301) unless
  * `permanent: false`. `{0}`, `{1}` ... are replaced by the route's positional groups and
  * `{name}` by its named groups; the request's query string is kept. A target that would start
- * with `//` (a protocol-relative URL to another host) is collapsed to a single `/`.
+ * with `//` (a protocol-relative URL to another host, also when tabs or line breaks sit between
+ * the slashes) is collapsed to a single `/`.
  */
 export class RedirectHandler extends RequestHandler {
   url = '';
@@ -30,7 +35,7 @@ export class RedirectHandler extends RequestHandler {
       const pairs = [...qsToQsl(this.request.queryArguments)].map(([name, value]) => [name, value.toString('utf8')] as const);
       target = urlConcat(target, pairs);
     }
-    if (LEADING_SLASHES.test(target)) target = target.replace(LEADING_SLASHES, '/');
+    target = target.replace(PROTOCOL_RELATIVE, '/');
     this.redirect(target, this.permanent);
   }
 }
