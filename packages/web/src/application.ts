@@ -1,83 +1,109 @@
-import type { HTTPConnection, HTTPMessageDelegate, HTTPServerConnectionDelegate, HTTPServerRequest } from '@tornado-ts/httputil';
+import type {
+  HTTPConnection,
+  HTTPHeaders,
+  HTTPMessageDelegate,
+  HTTPServerConnectionDelegate,
+  HTTPServerRequest,
+  RequestStartLine,
+  ResponseStartLine,
+} from '@tornado-ts/httputil';
 import { HTTPServer, type HTTPServerOptions } from '@tornado-ts/httpserver';
 import { accessLog } from '@tornado-ts/ioloop';
+import { ApplicationRouter, HandlerTarget, type HandlerRoute, type RoutingState } from './application-router';
 import { startAutoreload } from './autoreload';
 import { ErrorHandler } from './error-handler';
 import { ReverseUrlError } from './errors';
 import { HandlerDelegate } from './handler-delegate';
 import { GZipContentEncoding, type OutputTransformClass } from './output-transform';
 import type { HandlerKwargs, RequestHandler } from './request-handler';
-import { anchoredRegExp, toURLSpec, type HandlerClass, type RouteMatch, type RouteSpec, type URLSpec } from './routing';
+import type { HandlerClass, RouteSpec } from './routing';
+import { RoutingDelegate, type DelegateFinder } from './routing-delegates';
+import { AnyMatches, DefaultHostMatches, HostMatches, NO_GROUPS } from './routing-matchers';
+import { Rule } from './routing-rule-router';
 import { parseSettings, type ApplicationSettings, type ApplicationSettingsInput, type UIMethod } from './settings';
 import { StaticFileHandler } from './static-file-handler';
-import type { UIModule } from './ui-module';
+import { loadUIMethods, loadUIModules } from './template-ui-registry';
+import type { UIModuleClass } from './ui-module';
 
-/** Where a request goes: the handler class, its kwargs and the route's groups. */
-export interface HandlerRoute {
-  readonly handlerClass: HandlerClass;
-  readonly kwargs: HandlerKwargs;
-  readonly match: RouteMatch;
-}
+export type { HandlerRoute } from './application-router';
 
-interface HostRoutes {
-  readonly hostPattern: RegExp;
-  readonly routes: URLSpec[];
-}
-
-const NO_GROUPS: RouteMatch = { args: [], kwargs: null };
-const NOT_FOUND_KWARGS: HandlerKwargs = Object.freeze({ statusCode: 404 });
+const NOT_FOUND = new HandlerTarget(ErrorHandler, Object.freeze({ statusCode: 404 }), NO_GROUPS);
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function mergeRecords<T>(value: Record<string, T> | Record<string, T>[] | undefined): Record<string, T> {
-  if (value === undefined) return {};
-  return Array.isArray(value) ? Object.assign({}, ...value) : { ...value };
-}
+/** Hands a route resolved elsewhere to the next `findHandler` call (see RoutedHandlerDelegate). */
+let handOffRoute: (application: Application, route: HandlerRoute | null) => void;
 
 /**
  * A web application (Tornado's `Application`): routes each request to a handler class by path
- * (and by host, with `addHandlers`). It is an `HTTPServerConnectionDelegate`, so
+ * (and by host, with `addHandlers`), or to any other rule target (a nested application or router,
+ * a server delegate, a callback). It is an `HTTPServerConnectionDelegate`, so
  * `new HTTPServer(app)` serves it; `listen()` does that in one call.
  */
 export class Application implements HTTPServerConnectionDelegate {
   /** The validated settings (defaults filled), plus the application's own keys as given. */
   readonly settings: ApplicationSettings;
-  /** UI modules by name, from the `uiModules` setting. */
-  uiModules: Record<string, typeof UIModule>;
-  /** UI methods by name, from the `uiMethods` setting. */
+  /** UI modules by name: the built-ins, then the `uiModules` setting's UIModule classes. */
+  uiModules: Record<string, UIModuleClass>;
+  /** UI methods by name, from the `uiMethods` setting (names starting with `_` or a capital are skipped). */
   uiMethods: Record<string, UIMethod>;
   /** Output transform classes applied to every response (gzip first when `compressResponse`). */
   readonly transforms: readonly OutputTransformClass[];
-  /** Routes for any host, tried in order after the virtual hosts. */
-  readonly #wildcardRoutes: URLSpec[];
-  /** Virtual hosts, in the order added. */
-  readonly #hosts: HostRoutes[] = [];
+  /** The routes for any host (the constructor's, after the static-file routes), tried after the virtual hosts. */
+  readonly wildcardRouter: ApplicationRouter;
+  /** The top router: one rule per virtual host (in the order added), then `wildcardRouter`. */
+  readonly defaultRouter: ApplicationRouter;
+  readonly #routing: RoutingState = { handlersOnly: true };
+  /** Set for the length of one synchronous `findHandler` call by a RoutedHandlerDelegate. */
+  #pendingRoute: HandlerRoute | null = null;
+  readonly #dispatcher: DelegateFinder;
+
+  static {
+    handOffRoute = (application, route) => {
+      application.#pendingRoute = route;
+    };
+  }
 
   /**
    * @param handlers routes tried in order for any host.
    * @throws {SettingsError} for invalid settings.
+   * @throws {TypeError} for a malformed route.
    */
-  constructor(handlers: RouteSpec[] = [], settings: ApplicationSettingsInput = {}) {
+  constructor(handlers: readonly RouteSpec[] = [], settings: ApplicationSettingsInput = {}) {
     this.settings = parseSettings(settings);
     const transforms: OutputTransformClass[] = [];
     if (this.settings.compressResponse) transforms.push(GZipContentEncoding);
     if (this.settings.transforms !== undefined) transforms.push(...this.settings.transforms);
     this.transforms = transforms;
-    this.uiModules = mergeRecords(this.settings.uiModules);
-    this.uiMethods = mergeRecords(this.settings.uiMethods);
+    this.uiModules = loadUIModules(this.settings.uiModules);
+    this.uiMethods = loadUIMethods(this.settings.uiMethods);
 
-    const routes = handlers.map(toURLSpec);
+    const routes: RouteSpec[] = [...handlers];
     const staticPath = this.settings.staticPath;
     if (staticPath) {
       const kwargs = { ...this.settings.staticHandlerArgs, path: staticPath };
       const handlerClass = this.staticHandlerClass;
       const patterns = [`${escapeRegExp(this.settings.staticUrlPrefix)}(.*)`, '/(favicon\\.ico)', '/(robots\\.txt)'];
-      routes.unshift(...patterns.map((pattern) => toURLSpec([pattern, handlerClass, kwargs])));
+      routes.unshift(...patterns.map((pattern): RouteSpec => [pattern, handlerClass, kwargs]));
     }
-    this.#wildcardRoutes = routes;
+    this.wildcardRouter = new ApplicationRouter(this, routes, this.#routing);
+    this.defaultRouter = new ApplicationRouter(this, [new Rule(new AnyMatches(), this.wildcardRouter)], this.#routing);
+    this.#dispatcher = { findHandler: (request) => this.#findDelegate(request) };
     if (this.settings.autoreload) startAutoreload();
+  }
+
+  /**
+   * The host whose virtual-host routes serve requests for unknown hosts: the `defaultHost` setting,
+   * read per request, so it may change while serving (Tornado's `default_host`).
+   */
+  get defaultHost(): string | undefined {
+    return this.settings.defaultHost;
+  }
+
+  set defaultHost(host: string | undefined) {
+    this.settings.defaultHost = host;
   }
 
   /** The class that serves static files: the `staticHandlerClass` setting, else StaticFileHandler. */
@@ -87,54 +113,58 @@ export class Application implements HTTPServerConnectionDelegate {
 
   /**
    * Adds routes for requests whose host name matches `hostPattern` (anchored at both ends);
-   * virtual hosts are tried in the order added, before the constructor's routes.
+   * virtual hosts are tried in the order added, before the constructor's routes. Requests for a
+   * host no virtual host matches use the routes of the one matching `defaultHost`, if any.
+   * @throws {TypeError} for a malformed route.
    */
-  addHandlers(hostPattern: string | RegExp, handlers: RouteSpec[]): void {
-    this.#hosts.push({ hostPattern: anchoredRegExp(hostPattern), routes: handlers.map(toURLSpec) });
+  addHandlers(hostPattern: string | RegExp, handlers: readonly RouteSpec[]): void {
+    const hostMatcher = new HostMatches(hostPattern);
+    const router = new ApplicationRouter(this, handlers, this.#routing);
+    this.defaultRouter.addRules([new Rule(hostMatcher, router)], this.defaultRouter.rules.length - 1);
+    this.wildcardRouter.addRules([new Rule(new DefaultHostMatches(this, hostMatcher.hostPattern), router)]);
   }
 
   /**
-   * Where `request` goes: the first matching route of a matching virtual host, else of the
-   * constructor's routes, else of a virtual host matching `defaultHost` (for requests that came
-   * without a proxy's X-Real-Ip), else `defaultHandlerClass`, else a 404.
+   * The handler route of `request`: the first matching rule with a handler-class target (virtual
+   * hosts first, then the constructor's routes, then the `defaultHost` routes), else
+   * `defaultHandlerClass`, else a 404. Rules with other targets are not considered here; the
+   * delegate from `startRequest` serves them.
    */
   findHandler(request: HTTPServerRequest): HandlerRoute {
-    const path = request.path;
-    const hosts = this.#hosts;
-    if (hosts.length > 0) {
-      const hostName = request.hostName;
-      for (const host of hosts) {
-        if (!host.hostPattern.test(hostName)) continue;
-        const found = firstMatch(host.routes, path);
-        if (found !== null) return found;
-      }
+    const pending = this.#pendingRoute;
+    if (pending !== null) {
+      this.#pendingRoute = null;
+      return pending;
     }
-    const found = firstMatch(this.#wildcardRoutes, path);
-    if (found !== null) return found;
-    const defaultHost = this.settings.defaultHost;
-    if (defaultHost !== undefined && hosts.length > 0 && !request.headers.has('X-Real-Ip')) {
-      for (const host of hosts) {
-        if (!host.hostPattern.test(defaultHost)) continue;
-        const fallback = firstMatch(host.routes, path);
-        if (fallback !== null) return fallback;
-      }
-    }
-    const defaultClass = this.settings.defaultHandlerClass;
-    if (defaultClass !== undefined) {
-      return { handlerClass: defaultClass, kwargs: this.settings.defaultHandlerArgs ?? {}, match: NO_GROUPS };
-    }
-    return { handlerClass: ErrorHandler, kwargs: NOT_FOUND_KWARGS, match: NO_GROUPS };
+    return (this.defaultRouter.findRoute(request, true) as HandlerTarget | null) ?? this.#defaultRoute();
   }
 
   /**
-   * The path of the route named `name` with `args` in its groups (virtual hosts searched first).
+   * The message delegate that runs `handlerClass` for `request` (Tornado's `get_handler_delegate`),
+   * for custom routers: `pathArgs` (or `pathKwargs`, when it has keys) are passed to the method.
+   * @throws {TypeError} for a request without a connection.
+   */
+  getHandlerDelegate(
+    request: HTTPServerRequest,
+    handlerClass: HandlerClass,
+    kwargs: HandlerKwargs = {},
+    pathArgs: readonly Buffer[] = [],
+    pathKwargs: Readonly<Record<string, Buffer>> | null = null,
+  ): HTTPMessageDelegate {
+    const named = pathKwargs !== null && Object.keys(pathKwargs).length > 0;
+    const match = named ? { args: [], kwargs: { ...pathKwargs } } : { args: [...pathArgs], kwargs: null };
+    return new RoutedHandlerDelegate(this, request, new HandlerTarget(handlerClass, kwargs, match));
+  }
+
+  /**
+   * The path of the route named `name` with `args` in its groups (virtual hosts searched first,
+   * then nested routers in order).
    * @throws {ReverseUrlError} for an unknown name, a pattern too complex to reverse, or a wrong argument count.
    */
   reverseUrl(name: string, ...args: unknown[]): string {
-    for (const routes of [...this.#hosts.map((host) => host.routes), this.#wildcardRoutes]) {
-      for (const route of routes) if (route.name === name) return route.reverse(...args);
-    }
-    throw new ReverseUrlError(`${name} not found in named urls`);
+    const url = this.defaultRouter.reverseUrl(name, ...args);
+    if (url === null) throw new ReverseUrlError(`${name} not found in named urls`);
+    return url;
   }
 
   /** Starts an HTTPServer for this application on `port` (and `address`); resolves once listening. */
@@ -160,19 +190,65 @@ export class Application implements HTTPServerConnectionDelegate {
     accessLog[level]('%d %s %sms', status, handler.requestSummary(), handler.request.requestTime().toFixed(2));
   }
 
-  /** HTTPServerConnectionDelegate: a new request on a connection gets its own delegate. */
+  /**
+   * HTTPServerConnectionDelegate: a new request on a connection gets its own delegate. While every
+   * rule targets a handler class, that is the handler delegate itself (no routing wrapper).
+   */
   startRequest(serverConn: object, requestConn: HTTPConnection): HTTPMessageDelegate {
-    return new HandlerDelegate(this, serverConn, requestConn);
+    if (this.#routing.handlersOnly) return new HandlerDelegate(this, serverConn, requestConn);
+    return new RoutingDelegate(this.#dispatcher, serverConn, requestConn);
   }
 
   /** HTTPServerConnectionDelegate: nothing is kept per connection. */
   onClose(_serverConn: object): void {}
+
+  /** Tornado's `Application.find_handler`: the delegate of any target, else the default handler's. */
+  #findDelegate(request: HTTPServerRequest): HTTPMessageDelegate {
+    return this.defaultRouter.findHandler(request) ?? new RoutedHandlerDelegate(this, request, this.#defaultRoute());
+  }
+
+  #defaultRoute(): HandlerRoute {
+    const defaultClass = this.settings.defaultHandlerClass;
+    if (defaultClass === undefined) return NOT_FOUND;
+    return new HandlerTarget(defaultClass, this.settings.defaultHandlerArgs ?? {}, NO_GROUPS);
+  }
 }
 
-function firstMatch(routes: readonly URLSpec[], path: string): HandlerRoute | null {
-  for (const route of routes) {
-    const match = route.match(path);
-    if (match !== null) return { handlerClass: route.handlerClass, kwargs: route.kwargs, match };
+/**
+ * Runs a handler route resolved before the headers reach the handler delegate (custom routers,
+ * nested routing). HandlerDelegate builds its own request and asks `findHandler`, so the route is
+ * handed over for exactly that synchronous call.
+ */
+class RoutedHandlerDelegate implements HTTPMessageDelegate {
+  readonly #application: Application;
+  readonly #route: HandlerRoute;
+  readonly #delegate: HandlerDelegate;
+
+  constructor(application: Application, request: HTTPServerRequest, route: HandlerRoute) {
+    if (request.connection === null) throw new TypeError('A handler delegate needs a request with a connection');
+    this.#application = application;
+    this.#route = route;
+    this.#delegate = new HandlerDelegate(application, request.serverConnection as object, request.connection);
   }
-  return null;
+
+  headersReceived(startLine: RequestStartLine | ResponseStartLine, headers: HTTPHeaders): void | Promise<void> {
+    handOffRoute(this.#application, this.#route);
+    try {
+      return this.#delegate.headersReceived(startLine, headers);
+    } finally {
+      handOffRoute(this.#application, null);
+    }
+  }
+
+  dataReceived(chunk: Buffer): void | Promise<void> {
+    return this.#delegate.dataReceived(chunk);
+  }
+
+  finish(): void | Promise<void> {
+    return this.#delegate.finish();
+  }
+
+  onConnectionClose(): void {
+    this.#delegate.onConnectionClose();
+  }
 }

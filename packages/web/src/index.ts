@@ -1,6 +1,20 @@
 // Core: application, routing, handlers
 export { Application, type HandlerRoute } from './application';
+export type { ApplicationRouter } from './application-router';
 export { URLSpec, url, type RouteSpec, type HandlerClass, type RouteMatch } from './routing';
+export {
+  Router,
+  ReversibleRouter,
+  RuleRouter,
+  ReversibleRuleRouter,
+  Rule,
+  type RuleSpec,
+  type RuleTarget,
+} from './routing-rule-router';
+export { AnyMatches, HostMatches, DefaultHostMatches, NO_GROUPS, type Matcher, type DefaultHostSource } from './routing-matchers';
+export { PathMatches } from './routing-path-matches';
+export type { TargetParams, RouteCallback } from './routing-delegates';
+export { addslash, removeslash } from './slash-decorators';
 export {
   RequestHandler,
   type HandlerKwargs,

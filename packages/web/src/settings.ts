@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { CookieOptions } from './cookie-header';
 import { SettingsError } from './errors';
 import type { RequestHandler } from './request-handler';
-import type { UIModule } from './ui-module';
 import type { OutputTransformClass } from './output-transform';
+import type { UIRegistrySetting } from './template-ui-registry';
 
 /** A handler class as routes and settings name it. */
 export type RequestHandlerClass = typeof RequestHandler;
@@ -18,6 +18,12 @@ export type LogFunction = (handler: RequestHandler) => void;
 export type UIMethod = (handler: RequestHandler, ...args: never[]) => unknown;
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
+
+/** What loadUIModules/loadUIMethods accept: an object (record or module namespace) or a list of them, nested at most 16 deep. */
+function isUIRegistry(value: unknown, depth = 0): boolean {
+  if (Array.isArray(value)) return depth < 16 && value.every((item) => isUIRegistry(item, depth + 1));
+  return typeof value === 'object' && value !== null;
+}
 const fn = <T>(what: string) => z.custom<T>(isFunction, { message: `expected ${what}` });
 
 /** Every setting Application understands, with its type and default. */
@@ -55,16 +61,16 @@ export const settingsSchema = z.object({
   }).optional(),
   /** Keep compiled templates (false: re-read on each render; off in debug). */
   compiledTemplateCache: z.boolean().default(true),
-  /** UI modules by name, for `{% module Name(...) %}`; or a list of such records. */
-  uiModules: z.union([
-    z.record(z.string(), fn<typeof UIModule>('a UIModule class')),
-    z.array(z.record(z.string(), fn<typeof UIModule>('a UIModule class'))),
-  ]).optional(),
-  /** Functions callable from templates by name, bound to the handler; or a list of such records. */
-  uiMethods: z.union([
-    z.record(z.string(), fn<UIMethod>('a function')),
-    z.array(z.record(z.string(), fn<UIMethod>('a function'))),
-  ]).optional(),
+  /**
+   * UI modules by name, for `{% module Name(...) %}`: a record or module namespace (entries that are
+   * not UIModule classes are skipped), or a list of them.
+   */
+  uiModules: z.custom<UIRegistrySetting>(isUIRegistry, { message: 'expected a record of UI modules (or a module namespace), or a list of them' }).optional(),
+  /**
+   * Functions callable from templates by name, bound to the handler: a record or module namespace
+   * (names starting with `_` or a capital, and values that are not functions, are skipped), or a list of them.
+   */
+  uiMethods: z.custom<UIRegistrySetting>(isUIRegistry, { message: 'expected a record of UI methods (or a module namespace), or a list of them' }).optional(),
 
   // --- Static files ---
   /** Directory served under `staticUrlPrefix` (and `/robots.txt`, `/favicon.ico`). */

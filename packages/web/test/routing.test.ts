@@ -1,11 +1,11 @@
 // Routing, after Tornado's web_test.py (HostMatchingTest, DefaultHostMatchingTest,
 // NamedURLSpecGroupsTest, URLSpecReverseTest, RedirectHandlerTest, Default404Test, Custom404Test,
 // DefaultHandlerArgumentsTest, HandlerByNameTest, PathArgsInPrepareTest, RequestEncodingTest,
-// the optional-path and reverse_url cases of WSGISafeWebTest) and routing_test.py.
-// Not applicable: routing_test.py's custom Router/ReversibleRouter classes, HTTPMethodRouter,
-// RuleRouter with nested Applications/connection delegates and WSGIContainer (we route with
-// URLSpec lists only; a target is always a RequestHandler class), and handler classes given by
-// import name (HandlerByNameTest's string form: JavaScript has no importable dotted names).
+// the optional-path and reverse_url cases of WSGISafeWebTest). routing_test.py (custom routers,
+// RuleRouter, nested applications, callbacks, connection delegates) and the matchers are in
+// routing-rule-router.test.ts; Application as a rule router in routing-application.test.ts.
+// Not applicable: handler classes given by import name (HandlerByNameTest's string form:
+// JavaScript has no importable dotted names).
 import { accessLog } from '@tornado-ts/ioloop';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { Application, ErrorHandler, RedirectHandler, RequestHandler, ReverseUrlError, URLSpec, url } from '../src/index';
@@ -74,6 +74,18 @@ describe('path matching', () => {
     expect(body).toEqual({ args: ['été', 'a+b c'], pathArgs: ['été', 'a+b c'], pathKwargs: {} });
     // An encoded slash is decoded after matching, so it stays inside one group.
     expect(((await (await fetch('/p/a%2Fb/c')).json()) as { args: unknown }).args).toEqual(['a/b', 'c']);
+  });
+
+  test('an encoded ? stays in the group and is not a query (RequestEncodingTest.test_group_question_mark)', async () => {
+    class EchoQuery extends RequestHandler {
+      get(group: string) {
+        this.write({ path: this.request.path, group, q: this.getArgument('?', null) });
+      }
+    }
+    const { fetch } = await startServer(new Application([['/group/(.*)', EchoQuery]]));
+    expect(await (await fetch('/group/%3F')).json()).toEqual({ path: '/group/%3F', group: '?', q: null });
+    expect(await (await fetch('/group/%3F?%3F=%3F')).json()).toEqual({ path: '/group/%3F', group: '?', q: '?' });
+    expect(await (await fetch('/group/%C3%A9?arg=%C3%A9')).json()).toMatchObject({ group: 'é' });
   });
 
   test('a group that is not valid UTF-8 is a 400', async () => {
