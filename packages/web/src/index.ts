@@ -50,12 +50,52 @@ export { OutputTransform, GZipContentEncoding, type OutputTransformClass } from 
 export { startAutoreload, stopAutoreload, watchFile, restartProcess, type AutoreloadOptions } from './autoreload';
 // Cookies, signed values, XSRF tokens
 export { CookieError, formatSetCookie, type CookieOptions } from './cookie-header';
-export { createSignedValue, decodeSignedValue, getSignatureKeyVersion, type CookieSecret } from './signed-value';
+export {
+  createSignedValue,
+  decodeSignedValue,
+  getSignatureKeyVersion,
+  type CookieSecret,
+  type CreateSignedValueOptions,
+  type DecodeSignedValueOptions,
+} from './signed-value';
 export { newXsrfTokenBytes, encodeXsrfToken, decodeXsrfToken, xsrfTokensEqual, type DecodedXsrfToken } from './xsrf-token';
 // Static files
-export { StaticFileHandler } from './static-file-handler';
+export { StaticFileHandler, type StaticFileHandlerKwargs } from './static-file-handler';
+export type { StaticContent } from './static-content';
 // Locale
-export { Locale, loadTranslations, loadGettextTranslations, setDefaultLocale, getSupportedLocales, parseAcceptLanguage } from './locale';
+export {
+  Locale,
+  CSVLocale,
+  GettextLocale,
+  GettextCatalog,
+  CONTEXT_SEPARATOR,
+  LOCALE_NAMES,
+  loadTranslations,
+  loadGettextTranslations,
+  setDefaultLocale,
+  getSupportedLocales,
+  resetLocaleState,
+  parseAcceptLanguage,
+  parseMoFile,
+  interpolate,
+  type CsvTranslations,
+  type PluralIndicator,
+  type FormatDateOptions,
+  type FormatDayOptions,
+  type LocaleName,
+} from './locale';
 // Templates and UI modules
-export { UIModule } from './ui-module';
+export { UIModule, LinkifyModule, XsrfFormHtmlModule, type UIModuleClass, type ResourceFiles } from './ui-module';
+export { TemplateModule, type TemplateResources } from './template-module';
+export { DEFAULT_UI_MODULES, loadUIModules, loadUIMethods, type UIRegistrySetting } from './template-ui-registry';
+export { createTemplateLoader } from './template-loaders';
+export {
+  renderLinkedJs,
+  renderEmbedJs,
+  renderLinkedCss,
+  renderEmbedCss,
+  isAbsoluteResource,
+  type ResourceMarkup,
+  type PageResources,
+} from './template-resources';
 export { UIModuleError } from './template-errors';

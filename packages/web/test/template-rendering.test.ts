@@ -67,7 +67,7 @@ describe('render()', () => {
   it('returns a promise that resolves once the response is finished', async () => {
     let returned: unknown;
     class Handler extends RequestHandler {
-      createTemplateLoader(): BaseLoader {
+      override createTemplateLoader(): BaseLoader {
         return new DictLoader({ 'foo.html': 'hi' });
       }
       async get() {
@@ -121,7 +121,7 @@ describe('render()', () => {
 
   it('lets an HTTPError thrown inside template code set the status', async () => {
     class Handler extends RequestHandler {
-      createTemplateLoader(): BaseLoader {
+      override createTemplateLoader(): BaseLoader {
         return new DictLoader({ 'guard.html': 'before {{ deny() }} after' });
       }
       async get() {
@@ -349,7 +349,7 @@ describe('template loaders and settings', () => {
   it('makes one loader per application and path, and keeps templates compiled by default', async () => {
     const made: string[] = [];
     class Handler extends RequestHandler {
-      createTemplateLoader(path: string | undefined): BaseLoader {
+      override createTemplateLoader(path: string | undefined): BaseLoader {
         made.push(String(path));
         return new Loader(String(path));
       }
