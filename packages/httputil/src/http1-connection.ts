@@ -10,9 +10,6 @@ import type {
 } from './delegates';
 import { HTTPInputError, HTTPOutputError } from './errors';
 import {
-  HEADER_END,
-  HEADER_END_AFTER_LF,
-  HEADER_END_AFTER_LF_CR,
   MAX_CHUNK_EXTENSION_BYTES,
   MAX_CHUNK_LINE,
   PLAIN_CHUNK_LINE,
@@ -29,16 +26,15 @@ import { isFieldVchars, isToken } from './http-grammar';
 import { HTTPHeaders } from './http-headers';
 import { HTTP1ConnectionState, noop } from './http1-connection-state';
 import {
-  INVALID_REASON,
   checkLatin1,
   connectionLines,
-  endsHeaderBlock,
   errorResponse,
+  isValidReason,
   scan,
   scanFields,
   serializeFields,
-  skipBlankLines,
 } from './http1-head';
+import { readHeadInRounds, takeWholeHead } from './http1-head-reader';
 import { HTTP1ConnectionParameters, type HTTP1ConnectionOptions } from './http1-parameters';
 import type { ReadExpiry } from './read-deadlines';
 import { parseRequestStartLine, parseResponseStartLine } from './start-line';
@@ -46,6 +42,7 @@ import { parseRequestStartLine, parseResponseStartLine } from './start-line';
 const LF = 0x0a;
 const CR = 0x0d;
 const RESOLVED: Promise<void> = Promise.resolve();
+const PARTIAL = { partial: true };
 /** More informational (1xx) responses than this before the final one is an error (Tornado 6.5.9). */
 const MAX_INFORMATIONAL_RESPONSES = 10;
 /** Body pieces up to this size are framed (chunk header + data + CRLF) into one buffer; larger ones are written in three parts. */
@@ -240,12 +237,10 @@ export class HTTP1Connection implements HTTPConnection {
       for (let informational = 0; ; informational++) {
         const deadlines = state.readDeadlines(false);
         deadlines?.waitForHeaders();
-        // The usual case in one read: a whole block, no blank lines before it, within the limit.
-        const piece = await stream.readUntilRegex(HEADER_END);
-        const text =
-          endsHeaderBlock(piece) && piece[0] !== CR && piece[0] !== LF && piece.length <= this.params.maxHeaderSize
-            ? piece.toString('latin1')
-            : await this.#readHeaderBlock(piece);
+        // The usual case: the first piece that arrives holds a whole block, found by a byte
+        // search; anything else is read in the regex rounds (see http1-head-reader).
+        const first = await stream.readBytes(this.params.maxHeaderSize, PARTIAL);
+        const text = takeWholeHead(stream, first) ?? (await readHeadInRounds(stream, this.params.maxHeaderSize));
         deadlines?.pause();
         state.busy = true;
         const eol = text.indexOf('\n');
@@ -314,11 +309,14 @@ export class HTTP1Connection implements HTTPConnection {
         if (!this.#writeFinished) this.#disconnectOnFinish = true;
         if (this.#disconnectOnFinish || this.params.noKeepAlive) this.close();
       } else if (this.#writeFinished) {
-        // Answered already: wait for the last write to reach the kernel, then close or go on.
-        try {
-          await this.#lastWrite;
-        } catch {
-          // The stream closed; #finishRequest sees it.
+        // Answered already: wait for the last write to reach the kernel (with no write pending in
+        // the stream it has: nothing to wait for), then close or go on.
+        if (stream.writing()) {
+          try {
+            await this.#lastWrite;
+          } catch {
+            // The stream closed; #finishRequest sees it.
+          }
         }
         this.#finishRequest();
       } else if (!this.#detached && !stream.closed()) {
@@ -340,38 +338,6 @@ export class HTTP1Connection implements HTTPConnection {
           appLog.error('Uncaught exception in HTTP message delegate', error);
         }
       }
-    }
-  }
-
-  /**
-   * Reads the rest of a header block that `first` started (the general case of the read in
-   * #readMessage): rounds of at most HEADER_ROUND bytes, so a block over `maxHeaderSize` is
-   * answered 431 while the stream is still open; blank lines before the block are skipped.
-   */
-  async #readHeaderBlock(first: Buffer): Promise<string> {
-    const stream = this.stream;
-    const max = this.params.maxHeaderSize;
-    let piece = first;
-    let text = '';
-    let total = 0;
-    for (;;) {
-      const n = piece.length;
-      total += n;
-      if (total > max) throw new HTTPInputError(`Header block too large (over ${max} bytes)`, { status: 431 });
-      text = text === '' ? piece.toString('latin1') : text + piece.toString('latin1');
-      let pattern = HEADER_END;
-      if (endsHeaderBlock(piece)) {
-        const start = skipBlankLines(text);
-        if (start < text.length) return start === 0 ? text : text.slice(start);
-        // Only blank lines (some clients send CRLF between messages): wait for the real block.
-        text = '';
-      } else {
-        // The round ended without a blank line: carry a started one over to the next round.
-        const last = piece[n - 1];
-        if (last === LF) pattern = HEADER_END_AFTER_LF;
-        else if (last === CR && piece[n - 2] === LF) pattern = HEADER_END_AFTER_LF_CR;
-      }
-      piece = await stream.readUntilRegex(pattern);
     }
   }
 
@@ -599,7 +565,7 @@ export class HTTP1Connection implements HTTPConnection {
     } else {
       const { code, reason } = startLine as ResponseStartLine;
       if (!Number.isInteger(code) || code < 100 || code > 599) throw new HTTPOutputError(`Invalid status code ${String(code)}`);
-      if (INVALID_REASON.test(reason)) throw new HTTPOutputError(`Invalid reason phrase ${JSON.stringify(reason)}`);
+      if (!isValidReason(reason)) throw new HTTPOutputError(`Invalid reason phrase ${JSON.stringify(reason)}`);
       if (code < 200 && code !== 101) return this.#writeInformational(code, reason, headers, chunk);
       head = this.#responseHead(code, reason, headers);
     }

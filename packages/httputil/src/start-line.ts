@@ -27,6 +27,19 @@ export function parseRequestStartLine(line: string): RequestStartLine {
   return { method, path, version };
 }
 
+/** `HTTP/1.` at `start`, by char codes: a few times faster than `startsWith` with a position (Node 20.20). */
+function startsWithHttp1(line: string, start: number): boolean {
+  return (
+    line.charCodeAt(start) === 0x48 &&
+    line.charCodeAt(start + 1) === 0x54 &&
+    line.charCodeAt(start + 2) === 0x54 &&
+    line.charCodeAt(start + 3) === 0x50 &&
+    line.charCodeAt(start + 4) === 0x2f &&
+    line.charCodeAt(start + 5) === 0x31 &&
+    line.charCodeAt(start + 6) === 0x2e
+  );
+}
+
 const VERSIONS = Array.from({ length: 10 }, (_, digit) => `HTTP/1.${digit}`);
 
 /**
@@ -34,7 +47,7 @@ const VERSIONS = Array.from({ length: 10 }, (_, digit) => `HTTP/1.${digit}`);
  * not a new slice), else null: what HTTP1_VERSION matches, by char codes.
  */
 function http1Version(line: string, start: number): string | null {
-  if (line.length - start !== 8 || !line.startsWith('HTTP/1.', start)) return null;
+  if (line.length - start !== 8 || !startsWithHttp1(line, start)) return null;
   const digit = line.charCodeAt(start + 7) - 0x30;
   return digit >= 0 && digit <= 9 ? VERSIONS[digit] : null;
 }

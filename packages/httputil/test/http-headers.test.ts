@@ -324,3 +324,84 @@ describe('validateOutgoingHeader', () => {
     expect(() => validateOutgoingHeader(name, 'v')).toThrow(HTTPOutputError);
   });
 });
+
+// A head of a few distinct names is kept as flat name/value pairs; the first repeated name or the
+// 17th name moves it to a Map. Both forms must behave the same.
+describe('HTTPHeaders in its small (flat) and large (Map) forms', () => {
+  const manyNames = Array.from({ length: 20 }, (_, i) => `X-Field-${i}`);
+
+  it('keeps order, values and lookups across the move to the Map form', () => {
+    const h = new HTTPHeaders();
+    manyNames.forEach((name, i) => {
+      h.add(name.toLowerCase(), String(i));
+      expect(h.size).toBe(i + 1);
+      expect(h.get(manyNames[0])).toBe('0');
+      expect(h.get(name)).toBe(String(i));
+    });
+    expect([...h.keys()]).toEqual(manyNames);
+    expect([...h].map(([, value]) => value)).toEqual(manyNames.map((_, i) => String(i)));
+  });
+
+  it('groups a repeated name under its first appearance, before and after the move', () => {
+    const small = new HTTPHeaders([['A', '1'], ['B', '2'], ['a', '3']]);
+    expect([...small]).toEqual([['A', '1'], ['A', '3'], ['B', '2']]);
+    expect(small.getList('a')).toEqual(['1', '3']);
+    expect(small.size).toBe(2);
+    const large = new HTTPHeaders(manyNames.map((name) => [name, 'x'] as [string, string]));
+    large.add(manyNames[0], 'y');
+    expect([...large.keys()]).toEqual(manyNames);
+    expect(large.get(manyNames[0])).toBe('x,y');
+  });
+
+  it.each([
+    ['flat', 3],
+    ['Map', 20],
+  ])('set keeps the position, delete and add again moves to the end (%s form)', (_form, count) => {
+    const names = manyNames.slice(0, count);
+    const h = new HTTPHeaders(names.map((name) => [name, 'v'] as [string, string]));
+    h.set(names[0], 'changed');
+    expect([...h.keys()][0]).toBe(names[0]);
+    expect(h.getList(names[0])).toEqual(['changed']);
+    expect(h.delete(names[0].toUpperCase())).toBe(true);
+    expect(h.delete(names[0])).toBe(false);
+    expect(h.has(names[0])).toBe(false);
+    expect(h.get(names[0])).toBeUndefined();
+    h.add(names[0], 'again');
+    expect([...h.keys()].at(-1)).toBe(names[0]);
+    expect(h.size).toBe(count);
+    expect(h.toJSON()[names[0]]).toBe('again');
+  });
+
+  it('copies either form independently', () => {
+    for (const count of [3, 20]) {
+      const h = new HTTPHeaders(manyNames.slice(0, count).map((name) => [name, 'v'] as [string, string]));
+      const copy = h.copy();
+      copy.add(manyNames[0], 'w');
+      copy.set(manyNames[1], 'changed');
+      expect(h.getList(manyNames[0])).toEqual(['v']);
+      expect(h.get(manyNames[1])).toBe('v');
+      expect(copy.getList(manyNames[0])).toEqual(['v', 'w']);
+    }
+  });
+
+  it('iterates a snapshot of the flat form while it is changed', () => {
+    const h = new HTTPHeaders({ A: '1', B: '2', C: '3' });
+    const seen: string[] = [];
+    for (const [name] of h) {
+      seen.push(name);
+      h.delete('B');
+    }
+    expect(seen).toEqual(['A', 'B', 'C']);
+    expect([...h.keys()]).toEqual(['A', 'C']);
+  });
+
+  it('refuses a control character in short and long values alike', () => {
+    for (const length of [1, 31, 32, 33, 200]) {
+      for (const bad of ['\x00', '\x01', '\n', '\r', '\x1f', '\x7f']) {
+        const value = `${'v'.repeat(length - 1)}${bad}`;
+        expect(() => new HTTPHeaders({ 'X-A': value }), `${length} ${JSON.stringify(bad)}`).toThrow(HTTPInputError);
+      }
+      expect(new HTTPHeaders({ 'X-A': `${'v'.repeat(length - 1)}\t` }).get('X-A')).toHaveLength(length);
+    }
+  });
+});

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { HTTPHeaders, HTTPOutputError } from '../src';
 import { isTokenCode } from '../src/http-grammar';
-import { checkLatin1, connectionLines, scan, scanFields, serializeFields } from '../src/http1-head';
+import { checkLatin1, connectionLines, isValidReason, scan, scanFields, serializeFields } from '../src/http1-head';
 
 describe('HTTPHeaders.forEachField', () => {
   it('calls back once per value, names in order of first appearance, repeats together', () => {
@@ -73,5 +73,16 @@ describe('isTokenCode', () => {
   it('is true for tchar codes only', () => {
     const tchars = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     for (let c = 0; c < 0x200; c++) expect(isTokenCode(c), String(c)).toBe(tchars.includes(String.fromCharCode(c)));
+  });
+});
+
+describe('isValidReason', () => {
+  it('remembers the last valid phrase but still refuses every invalid one', () => {
+    expect(isValidReason('OK')).toBe(true);
+    expect(isValidReason('OK\r\nX-Injected: 1')).toBe(false);
+    expect(isValidReason('Custom Reason\t\u00e9')).toBe(true);
+    for (const bad of ['\r', '\n', '\x00', '\x7f', 'Custom Reason\n', '\u0100']) expect(isValidReason(bad), JSON.stringify(bad)).toBe(false);
+    expect(isValidReason('Custom Reason\t\u00e9')).toBe(true);
+    expect(isValidReason('')).toBe(true);
   });
 });

@@ -8,46 +8,25 @@ import {
   UnsatisfiableReadError,
   isConnectionReset,
 } from './errors';
+import { endThenDestroy } from './linger';
 import { PendingWrites, quietRejection } from './pending-writes';
 import { ReadBuffer } from './read-buffer';
 import { delimiterBytes, describePattern, searchRegex } from './read-patterns';
+import {
+  DEFAULT_MAX_BUFFER_SIZE,
+  DEFAULT_READ_CHUNK_SIZE,
+  type CloseCallback,
+  type DetachedSocket,
+  type IOStreamOptions,
+  type ReadBytesOptions,
+  type ReadUntilOptions,
+  positiveLimit,
+} from './stream-options';
 
-/** Limits of a stream; every field is optional. */
-export interface IOStreamOptions {
-  /** Most unread bytes a read may need before the stream fails with StreamBufferFullError (default 100 MiB). */
-  maxBufferSize?: number;
-  /** Most bytes queued for writing; a write past it is refused with StreamBufferFullError (default unlimited). */
-  maxWriteBufferSize?: number;
-  /** Unread bytes to accept while no read is pending before pausing the socket (default 64 KiB, at most maxBufferSize / 2). */
-  readChunkSize?: number;
-}
+export type { CloseCallback, DetachedSocket, IOStreamOptions, ReadBytesOptions, ReadUntilOptions } from './stream-options';
 
-/** Options of `readUntil` and `readUntilRegex`. */
-export interface ReadUntilOptions {
-  /** Fail with UnsatisfiableReadError (and close) when no match ends within this many bytes. */
-  maxBytes?: number;
-}
-
-/** Options of `readBytes` and `readInto`. */
-export interface ReadBytesOptions {
-  /** Settle as soon as at least one byte is available instead of waiting for all of them. */
-  partial?: boolean;
-}
-
-/** Called once after the stream closes; an exception or rejection is logged to `appLog`. */
-export type CloseCallback = () => void | Promise<void>;
-
-/** What `detach()` hands back: the socket (paused, no listeners of ours) and the bytes read but not consumed. */
-export interface DetachedSocket<S> {
-  /** The socket, paused; writes started before `detach()` still settle through it. */
-  socket: S;
-  /** Bytes received but not consumed; they come before anything still in the socket. */
-  buffered: Buffer;
-}
-
-const DEFAULT_MAX_BUFFER_SIZE = 100 * 1024 * 1024;
-const DEFAULT_READ_CHUNK_SIZE = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
+const RESOLVED: Promise<void> = Promise.resolve();
 
 // The kind of the pending read; READ_NONE when there is none.
 const READ_NONE = 0;
@@ -57,27 +36,10 @@ const READ_REGEX = 3;
 const READ_INTO = 4;
 const READ_CLOSE = 5;
 
-/** How long a cleanly closed socket may take to flush before it is destroyed anyway. */
-const LINGER_MS = 5000;
-
 function noop(): void {}
-
-function destroySelf(this: Duplex): void {
-  this.destroy();
-}
-
-function destroySocket(socket: Duplex): void {
-  socket.destroy();
-}
 
 function logCloseCallbackError(error: unknown): void {
   appLog.error('Exception in close callback', error);
-}
-
-function positiveLimit(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!(value >= 0)) throw new RangeError(`${name} must be a non-negative number, got ${value}`);
-  return value;
 }
 
 /**
@@ -233,6 +195,18 @@ export class BaseIOStream<S extends Duplex = Duplex> {
   }
 
   /**
+   * Puts `data` back in front of the unread bytes, so the next read returns it first: for a parser
+   * that took a `partial` read and needs only part of it. Kept by reference, not copied.
+   * @throws {AlreadyReadingError} while a read is pending. @throws {StreamClosedError} once detached.
+   */
+  unread(data: Buffer): void {
+    if (this.#readKind !== READ_NONE) throw new AlreadyReadingError('unread() while a read is pending');
+    if (this.#detached) throw new StreamClosedError(this.#error);
+    this.#buffer.unshift(data);
+    if (!this.#closed) this.#pauseIfFull();
+  }
+
+  /**
    * Writes `data`; resolves once the socket has handed it to the kernel. Fire-and-forget is safe:
    * a rejection nobody awaits is not reported as unhandled. Rejects with StreamClosedError once
    * closed and StreamBufferFullError past `maxWriteBufferSize`.
@@ -249,8 +223,20 @@ export class BaseIOStream<S extends Duplex = Duplex> {
         return quietRejection(new StreamBufferFullError(`Reached maximum write buffer size (${this.#maxWriteBufferSize} bytes)`));
       }
     }
-    const promise = this.#writes.add();
-    this.#socket.write(data, this.#onWritten);
+    const socket = this.#socket;
+    const writes = this.#writes;
+    if (writes.length > 0) {
+      const promise = writes.add();
+      socket.write(data, this.#onWritten);
+      return promise;
+    }
+    // Without a callback a write the kernel takes at once costs Node no extra tick. Nothing left
+    // queued and no error means the kernel took every byte during the call: resolved already.
+    socket.write(data);
+    if (socket.writableLength === 0 && socket.errored === null) return RESOLVED;
+    // The rest waits in the socket: an empty write queued behind it says when it has gone.
+    const promise = writes.add();
+    socket.write(EMPTY, this.#onWritten);
     return promise;
   }
 
@@ -269,7 +255,7 @@ export class BaseIOStream<S extends Duplex = Duplex> {
       this.#writes.rejectAll(new StreamClosedError(this.#error));
       this.#socket.destroy();
     } else {
-      this.#letGo();
+      this.#linger = endThenDestroy(this.#socket, this.#error !== null);
     }
     this.#scheduleCloseCallback();
   }
@@ -343,24 +329,6 @@ export class BaseIOStream<S extends Duplex = Duplex> {
     socket.pause();
     this.#paused = true;
     return socket;
-  }
-
-  /**
-   * Ends the socket so bytes of resolved writes that a TLS layer still holds reach the peer, then
-   * destroys it: at 'finish', or after LINGER_MS if the peer stops reading. An error closes at once.
-   */
-  #letGo(): void {
-    const socket = this.#socket;
-    if (this.#error === null && !socket.destroyed) {
-      if (socket.writable) socket.end();
-      if (socket.writableEnded && !socket.writableFinished) {
-        socket.once('finish', destroySelf);
-        this.#linger = setTimeout(destroySocket, LINGER_MS, socket);
-        this.#linger.unref();
-        return;
-      }
-    }
-    socket.destroy();
   }
 
   #onData = (chunk: Buffer): void => {

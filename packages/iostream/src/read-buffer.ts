@@ -62,6 +62,31 @@ export class ReadBuffer {
     }
   }
 
+  /** Puts `chunk` (by reference) in front of the unread bytes, so it is consumed first. */
+  unshift(chunk: Buffer): void {
+    const n = chunk.length;
+    if (n === 0) return;
+    if (this.#length === 0) {
+      this.#chunks.length = 0;
+      this.#head = 0;
+      this.#offset = 0;
+      this.#slabRun = -1;
+      this.#chunks.push(chunk);
+      this.#length = n;
+      return;
+    }
+    const chunks = this.#chunks;
+    if (this.#offset > 0) {
+      // The new first chunk has no offset of its own: trim the old one instead (a growing slab run starts later too).
+      if (this.#head === chunks.length - 1 && this.#slabRun >= 0) this.#slabRun += this.#offset;
+      chunks[this.#head] = chunks[this.#head].subarray(this.#offset);
+      this.#offset = 0;
+    }
+    if (this.#head > 0) chunks[--this.#head] = chunk;
+    else chunks.unshift(chunk);
+    this.#length += n;
+  }
+
   /**
    * Removes and returns the first `n` unread bytes (`n <= length`): a view into the chunk when one
    * chunk holds them all, else one copy into a fresh buffer.

@@ -346,17 +346,39 @@ describe('IOStream over TCP', () => {
     await expect(reading).rejects.toBeInstanceOf(StreamClosedError);
   });
 
+  it('settles a write the kernel takes at once without waiting for a later tick', async () => {
+    const [reader, writer] = await tcpPair();
+    let settled = false;
+    const writing = writer.write('abc').then(() => {
+      settled = true;
+    });
+    expect(writer.writing()).toBe(false);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(settled).toBe(true);
+    await writing;
+    expect((await reader.readBytes(3)).toString()).toBe('abc');
+  });
+
   it('reports reading() and writing()', async () => {
     const [reader, writer] = await tcpPair();
     expect(reader.reading()).toBe(false);
     const reading = reader.readBytes(3);
     expect(reader.reading()).toBe(true);
-    const writing = writer.write('abc');
-    expect(writer.writing()).toBe(true);
-    await writing;
+    // A small write goes to the kernel during the call (as in Tornado), so it is never pending.
+    const small = writer.write('abc');
     expect(writer.writing()).toBe(false);
+    await small;
     await reading;
     expect(reader.reading()).toBe(false);
+    // One the kernel cannot take at once waits in the socket until the reader drains it.
+    const size = 32 * 1024 * 1024;
+    const large = writer.write(Buffer.alloc(size, 'q'));
+    expect(writer.writing()).toBe(true);
+    let read = 0;
+    while (read < size) read += (await reader.readBytes(size, { partial: true })).length;
+    await large;
+    expect(writer.writing()).toBe(false);
   });
 
   it('setNodelay toggles TCP_NODELAY and is a no-op once closed', async () => {

@@ -227,4 +227,40 @@ describe('ReadBuffer', () => {
     expect(buffer.indexOf(Buffer.from('x'), 0)).toBe(-1);
     expect(buffer.consume(buffer.length).length).toBe(1000 * 1024);
   });
+
+  describe('unshift (what unread() puts back)', () => {
+    it('puts bytes in front of an empty buffer, by reference', () => {
+      const buffer = new ReadBuffer();
+      const chunk = Buffer.from('abc');
+      buffer.unshift(chunk);
+      expect(buffer.length).toBe(3);
+      const out = buffer.consume(3);
+      expect(out.toString()).toBe('abc');
+      expect(out.buffer).toBe(chunk.buffer);
+      expect(out.byteOffset).toBe(chunk.byteOffset);
+    });
+
+    it('puts bytes in front of partly consumed chunks, and searches and reads see them first', () => {
+      const rng = random(7);
+      for (let round = 0; round < 300; round++) {
+        const text = Buffer.from(Array.from({ length: 1 + Math.floor(rng() * 3000) }, () => 'abcdefgh\n'[Math.floor(rng() * 9)]).join(''), 'latin1');
+        const cuts: number[] = [];
+        for (let p = 1 + Math.floor(rng() * 700); p < text.length; p += 1 + Math.floor(rng() * 700)) cuts.push(p);
+        // Tiny chunks too, so slab runs are involved.
+        const buffer = chunked(text, rng() < 0.5 ? cuts : Array.from({ length: Math.min(text.length - 1, 80) }, (_, k) => k + 1));
+        const taken = Math.floor(rng() * (text.length + 1));
+        const consumed = buffer.consume(taken);
+        const back = Math.floor(rng() * (taken + 1));
+        buffer.unshift(Buffer.from(consumed.subarray(taken - back)));
+        const rest = text.subarray(taken - back);
+        expect(buffer.length).toBe(rest.length);
+        expect(buffer.indexOf(Buffer.from('\n'), 0)).toBe(rest.indexOf('\n'));
+        // More bytes after the unshift land behind everything already there.
+        buffer.push(Buffer.from('zz\n'));
+        const all = Buffer.concat([rest, Buffer.from('zz\n')]);
+        expect(buffer.latin1(0)).toBe(all.toString('latin1'));
+        expect(buffer.consume(buffer.length).equals(all)).toBe(true);
+      }
+    });
+  });
 });

@@ -379,5 +379,49 @@ export function readWriteSuite(name: string, makePair: PairFactory): void {
       rs.close();
       await expect(reading).rejects.toBeInstanceOf(StreamClosedError);
     });
+
+    it('unread puts bytes back in front: the next read returns them first', async () => {
+      const [rs, ws] = await makePair();
+      ws.write('hello world\n');
+      const line = await rs.readUntil('\n');
+      rs.unread(line.subarray(6));
+      expect((await rs.readUntil('\n')).toString()).toBe('world\n');
+      // Put back ahead of bytes that are still arriving.
+      const head = await rs.readBytes(0);
+      expect(head.length).toBe(0);
+      rs.unread(Buffer.from('again: '));
+      ws.write('more\n');
+      expect((await rs.readUntil('\n')).toString()).toBe('again: more\n');
+    });
+
+    it('unread refuses while a read is pending, and works on a closed stream with bytes left', async () => {
+      const [rs, ws] = await makePair();
+      const reading = rs.readBytes(3);
+      expect(() => rs.unread(Buffer.from('x'))).toThrow(AlreadyReadingError);
+      ws.write('abc');
+      expect((await reading).toString()).toBe('abc');
+      ws.write('tail');
+      expect((await rs.readBytes(4)).toString()).toBe('tail');
+      ws.close();
+      await closeCallback(rs);
+      rs.unread(Buffer.from('kept'));
+      expect((await rs.readBytes(4)).toString()).toBe('kept');
+      await expect(rs.readBytes(1)).rejects.toBeInstanceOf(StreamClosedError);
+    });
+
+    it('settles writes in order when the first cannot reach the kernel at once', async () => {
+      const [rs, ws] = await makePair();
+      const big = Buffer.alloc(16 * 1024 * 1024, 'b');
+      const order: string[] = [];
+      const first = ws.write(big).then(() => order.push('big'));
+      const second = ws.write('small').then(() => order.push('small'));
+      const empty = ws.write('').then(() => order.push('empty'));
+      expect(ws.writing()).toBe(true);
+      let read = 0;
+      while (read < big.length + 5) read += (await rs.readBytes(1024 * 1024, { partial: true })).length;
+      await Promise.all([first, second, empty]);
+      expect(order).toEqual(['big', 'small', 'empty']);
+      expect(ws.writing()).toBe(false);
+    });
   });
 }

@@ -1,0 +1,32 @@
+import type { Duplex } from 'node:stream';
+
+/** How long a cleanly closed socket may take to flush before it is destroyed anyway. */
+const LINGER_MS = 5000;
+
+function destroySelf(this: Duplex): void {
+  this.destroy();
+}
+
+function destroySocket(socket: Duplex): void {
+  socket.destroy();
+}
+
+/**
+ * Lets a socket go after a close: ends it so bytes of resolved writes that a TLS layer still holds
+ * reach the peer, then destroys it at 'finish', or after LINGER_MS if the peer stops reading (the
+ * timer is returned, to be cleared if the socket closes first). A socket that failed (`failed`) or
+ * has nothing left to flush is destroyed at once.
+ */
+export function endThenDestroy(socket: Duplex, failed: boolean): NodeJS.Timeout | null {
+  if (!failed && !socket.destroyed) {
+    if (socket.writable) socket.end();
+    if (socket.writableEnded && !socket.writableFinished) {
+      socket.once('finish', destroySelf);
+      const linger = setTimeout(destroySocket, LINGER_MS, socket);
+      linger.unref();
+      return linger;
+    }
+  }
+  socket.destroy();
+  return null;
+}
