@@ -1,9 +1,11 @@
-import { formatWithOptions } from 'node:util';
 import type { HTTPServerConnectionDelegate } from '@tornado-ts/httputil';
-import type { Logger } from '@tornado-ts/ioloop';
-import { HTTPServer, type HTTPServerOptions } from '@tornado-ts/httpserver';
+import type { HTTPServer, HTTPServerOptions } from '@tornado-ts/httpserver';
 import { IOStream } from '@tornado-ts/iostream';
+import { startTestServer, type TestServer as TornadoTestServer } from '@tornado-ts/testing';
 import { ResourceTracker } from '@tornado-ts/test-utils';
+
+// captureLogs lives in @tornado-ts/testing now; re-exported so the tests keep importing it from here.
+export { captureLogs, type CapturedRecord } from '@tornado-ts/testing';
 
 /** `track(thing)` registers a server or stream; `closeAll()` (in afterEach) closes them all. */
 export const { track, closeAll } = new ResourceTracker();
@@ -13,21 +15,26 @@ export interface TestServer {
   readonly server: HTTPServer;
   readonly port: number;
   url(path?: string): string;
+  /** WHATWG fetch (Node's), for tests that read a `Response`. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** The @tornado-ts/testing server underneath: its `fetch` uses our AsyncHTTPClient. */
+  readonly testServer: TornadoTestServer;
 }
 
-/** Serves `app` on a free port of 127.0.0.1 (tracked: `closeAll()` in afterEach stops it). */
+/**
+ * Serves `app` on a free port of 127.0.0.1 with @tornado-ts/testing's `startTestServer` (tracked:
+ * `closeAll()` in afterEach closes it and its connections).
+ */
 export async function startServer(app: HTTPServerConnectionDelegate, options?: HTTPServerOptions): Promise<TestServer> {
-  const server = track(new HTTPServer(app, options));
-  await server.listen(0, '127.0.0.1');
-  const port = server.port;
-  if (port === null) throw new Error('the server listens on no TCP port');
-  const url = (path = '/') => `http://127.0.0.1:${port}${path}`;
+  const testServer = await startTestServer(app, options);
+  track({ stop: () => testServer.close() });
+  const url = testServer.url;
   return {
-    server,
-    port,
+    server: testServer.server,
+    port: testServer.port,
     url,
     fetch: (path, init) => fetch(url(path), { redirect: 'manual', ...init }),
+    testServer,
   };
 }
 
@@ -41,38 +48,6 @@ export async function rawExchange(port: number, request: string | Buffer, waitMs
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** One captured log record: level and the formatted text (args included). */
-export interface CapturedRecord {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  text: string;
-  args: unknown[];
-}
-
-/**
- * Sends the records of `loggers` to a list instead of stderr until `restore()` (call it in
- * afterEach); the loggers' levels are lowered to `debug` meanwhile.
- */
-export function captureLogs(...loggers: Logger[]): { records: CapturedRecord[]; restore(): void } {
-  const records: CapturedRecord[] = [];
-  const previous = loggers.map((logger) => ({ logger, sink: logger.sink, level: logger.level }));
-  const sink = (level: CapturedRecord['level']) => (message: string, ...args: unknown[]) => {
-    records.push({ level, text: formatWithOptions({ colors: false }, message, ...args), args });
-  };
-  for (const logger of loggers) {
-    logger.setSink({ debug: sink('debug'), info: sink('info'), warn: sink('warn'), error: sink('error') });
-    logger.level = 'debug';
-  }
-  return {
-    records,
-    restore() {
-      for (const { logger, sink: old, level } of previous) {
-        logger.setSink(old);
-        logger.level = level;
-      }
-    },
-  };
 }
 
 /** A raw HTTP response split into status line, headers (lower-cased names) and body. */

@@ -1,0 +1,2 @@
+// `tornado-ts/escape`: everything of @tornado-ts/escape.
+export * from '@tornado-ts/escape';

@@ -1,0 +1,2 @@
+// `tornado-ts/httpclient`: everything of @tornado-ts/httpclient.
+export * from '@tornado-ts/httpclient';

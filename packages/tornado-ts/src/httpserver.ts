@@ -1,0 +1,2 @@
+// `tornado-ts/httpserver`: everything of @tornado-ts/httpserver.
+export * from '@tornado-ts/httpserver';

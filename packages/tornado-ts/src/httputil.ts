@@ -1,0 +1,2 @@
+// `tornado-ts/httputil`: everything of @tornado-ts/httputil.
+export * from '@tornado-ts/httputil';

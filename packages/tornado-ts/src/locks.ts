@@ -1,0 +1,2 @@
+// `tornado-ts/locks`: everything of @tornado-ts/locks.
+export * from '@tornado-ts/locks';

@@ -1,0 +1,2 @@
+// `tornado-ts/tcpclient`: everything of @tornado-ts/tcpclient.
+export * from '@tornado-ts/tcpclient';

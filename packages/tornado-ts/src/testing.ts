@@ -1,0 +1,2 @@
+// `tornado-ts/testing`: everything of @tornado-ts/testing.
+export * from '@tornado-ts/testing';

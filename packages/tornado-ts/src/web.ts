@@ -1,0 +1,2 @@
+// `tornado-ts/web`: everything of @tornado-ts/web.
+export * from '@tornado-ts/web';
