@@ -2,7 +2,12 @@
 // handler's decodeArgument, control characters replaced by spaces, optionally stripped.
 
 import type { ArgumentMap } from '@tornado-ts/httputil';
-import { HTTPError } from './errors';
+import { HTTPError, MissingArgumentError } from './errors';
+
+/** What decodes argument bytes: the handler's (overridable) `decodeArgument`. */
+interface ArgumentDecoder {
+  decodeArgument(value: Buffer, name?: string): string;
+}
 
 /** Tornado's `_remove_control_chars_regex`: C0 controls except tab, LF, VT, FF and CR. */
 const CONTROL_CHARS = /[\x00-\x08\x0e-\x1f]/g;
@@ -32,19 +37,35 @@ function isAscii(value: Buffer): boolean {
 }
 
 /** The decoded, cleaned values of `name` in `source`, in order. */
-export function argumentValues(
-  source: ArgumentMap,
-  name: string,
-  strip: boolean,
-  decode: (value: Buffer, name: string) => string,
-): string[] {
+export function argumentValues(source: ArgumentMap, name: string, strip: boolean, decoder: ArgumentDecoder): string[] {
   const raw = Object.hasOwn(source, name) ? source[name] : undefined;
   if (raw === undefined || raw.length === 0) return [];
   const values: string[] = new Array(raw.length);
-  for (let i = 0; i < raw.length; i++) {
-    let text = decode(raw[i], name).replace(CONTROL_CHARS, ' ');
-    if (strip) text = text.replace(STRIP, '');
-    values[i] = text;
-  }
+  for (let i = 0; i < raw.length; i++) values[i] = cleanArgument(decoder.decodeArgument(raw[i], name), strip);
   return values;
+}
+
+function cleanArgument(text: string, strip: boolean): string {
+  const cleaned = text.replace(CONTROL_CHARS, ' ');
+  return strip ? cleaned.replace(STRIP, '') : cleaned;
+}
+
+/**
+ * The last value of `name` in `source` (Tornado's `_get_argument`): `defaultValue` (or null) when
+ * absent and `hasDefault`.
+ * @throws {MissingArgumentError} when absent without a default.
+ */
+export function lastArgument(
+  source: ArgumentMap,
+  name: string,
+  hasDefault: boolean,
+  defaultValue: string | null | undefined,
+  strip: boolean,
+  decoder: ArgumentDecoder,
+): string | null {
+  const raw = Object.hasOwn(source, name) ? source[name] : undefined;
+  // Each value is decoded, as Tornado does, so an undecodable earlier value is still a 400.
+  if (raw !== undefined && raw.length > 0) return argumentValues(source, name, strip, decoder)[raw.length - 1];
+  if (!hasDefault) throw new MissingArgumentError(name);
+  return defaultValue ?? null;
 }

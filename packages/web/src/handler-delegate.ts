@@ -14,12 +14,14 @@ import {
 import { appLog } from '@tornado-ts/ioloop';
 import { StreamClosedError } from '@tornado-ts/iostream';
 import type { Application } from './application';
+import { notifyConnectionClose, runHandler, watchConnectionClose } from './handler-lifecycle';
+import { preparedPromise } from './handler-state';
 import type { OutputTransform } from './output-transform';
-import { attachBodyClose, executeHandler, handlerPrepared, notifyHandlerClosed, type RequestHandler } from './request-handler';
-import type { RouteMatch } from './routing';
-import type { HandlerClass } from './routing';
+import { handlerStateOf, type RequestHandler } from './request-handler';
+import type { HandlerClass, RouteMatch } from './routing';
 
 const EMPTY = Buffer.alloc(0);
+const NO_TRANSFORMS: readonly OutputTransform[] = [];
 
 /** Streamed-body handlers implement this. */
 interface StreamingHandler extends RequestHandler {
@@ -72,9 +74,10 @@ export class HandlerDelegate implements HTTPMessageDelegate {
     body.catch(() => {}); // observed by the handler; a handler that finished early never awaits it
     const handler = this.#execute(body);
     if (handler === null) return undefined;
-    attachBodyClose(handler, () => this.#bodyFailed?.(new StreamClosedError()));
+    const state = handlerStateOf(handler);
+    state.bodyClosed = () => this.#bodyFailed?.(new StreamClosedError());
     // The body waits for prepare() (Tornado's _prepared_future).
-    return handlerPrepared(handler);
+    return preparedPromise(state);
   }
 
   dataReceived(chunk: Buffer): void | Promise<void> {
@@ -121,7 +124,7 @@ export class HandlerDelegate implements HTTPMessageDelegate {
     this.#chunks = null;
     if (this.#streaming) {
       this.#bodyFailed?.(new StreamClosedError());
-      if (this.#handler !== null) notifyHandlerClosed(this.#handler);
+      if (this.#handler !== null) notifyConnectionClose(this.#handler, handlerStateOf(this.#handler));
     }
   }
 
@@ -132,16 +135,18 @@ export class HandlerDelegate implements HTTPMessageDelegate {
     const handler = new (this.#handlerClass as HandlerClass)(application, request, this.#kwargs) as StreamingHandler;
     this.#handler = handler;
     const transformClasses = application.transforms;
-    let transforms: OutputTransform[] = [];
+    let transforms = NO_TRANSFORMS;
     if (transformClasses.length > 0) transforms = transformClasses.map((Transform) => new Transform(request));
     const match = this.#match as RouteMatch;
+    const state = handlerStateOf(handler);
     // initialize() runs here rather than in the constructor, so that subclass fields exist when it does.
-    if (!startHandler(handler, this.#kwargs)) return null;
+    if (!startHandler(handler, this.#kwargs)) {
+      if (!handler.finished) watchConnectionClose(handler, state);
+      return null;
+    }
     // Prepared is created before the lifecycle starts, so a synchronous prepare() still resolves it.
-    if (this.#streaming) handlerPrepared(handler);
-    executeHandler(handler, transforms, match.args, match.kwargs, body).catch((error: unknown) => {
-      appLog.error('Uncaught exception in the request lifecycle', error);
-    });
+    if (this.#streaming) preparedPromise(state);
+    runHandler(handler, state, transforms, match.args, match.kwargs, body);
     return handler;
   }
 }

@@ -87,8 +87,9 @@ export function parseWrk(output) {
 
 /**
  * Fails unless two GETs of `path`, on one keep-alive HTTP/1.1 connection, each answer
- * `expect.status` with `expect.headers` (names in lower case; other headers may come too) and the
- * body `expect.body`, so that every peer is measured doing the same work.
+ * `expect.status` with `expect.headers` (names in lower case, each value a string to equal or a
+ * RegExp to match; other headers may come too) and the body `expect.body`, so that every peer is
+ * measured doing the same work.
  */
 async function checkResponse({ host, port, path = '/', expect }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -99,7 +100,8 @@ async function checkResponse({ host, port, path = '/', expect }) {
       if (res.httpVersion !== '1.1') wrong.push(`HTTP/${res.httpVersion}`);
       if (res.statusCode !== expect.status) wrong.push(`status ${res.statusCode}`);
       for (const [name, value] of Object.entries(expect.headers ?? {})) {
-        if (res.headers[name] !== value) wrong.push(`${name}: ${res.headers[name] ?? '(none)'}`);
+        const actual = res.headers[name];
+        if (value instanceof RegExp ? !value.test(actual ?? '') : actual !== value) wrong.push(`${name}: ${actual ?? '(none)'}`);
       }
       if (body !== expect.body) wrong.push(`body ${JSON.stringify(body)}`);
       if (res.headers.connection?.toLowerCase() === 'close') wrong.push('Connection: close');

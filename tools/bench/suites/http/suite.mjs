@@ -42,6 +42,12 @@ export default {
     nodePeer('node:http', 'node-http-server.mjs', '`http.createServer`, `res.writeHead(200, { Content-Type, Content-Length })` then `res.end(body)`'),
     nodePeer('fastify', 'fastify-server.mjs', 'one `GET /` route, `logger: false`, `reply.type("text/plain").send(body)`', { npm: ['fastify'] }),
     nodePeer(
+      'express',
+      'express-server.mjs',
+      'express 5, one `GET /` route, `x-powered-by` off, `res.setHeader("Content-Type", "text/plain")` then `res.send(body)` with a Buffer body (it adds its ETag)',
+      { npm: ['express'] },
+    ),
+    nodePeer(
       'HTTPServer',
       'httpserver-server.mjs',
       '`@tornado-ts/httpserver` dist, the callback form: `new HTTPServer((req) => { req.connection.writeHeaders(startLine, headers, body); req.connection.finish(); })`',
