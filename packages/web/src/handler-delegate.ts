@@ -146,7 +146,7 @@ export class HandlerDelegate implements HTTPMessageDelegate {
     }
     // Prepared is created before the lifecycle starts, so a synchronous prepare() still resolves it.
     if (this.#streaming) preparedPromise(state);
-    runHandler(handler, state, transforms, match.args, match.kwargs, body);
+    runHandler(handler, state, transforms, match, body);
     return handler;
   }
 }

@@ -10,7 +10,9 @@ import { HTTPError } from './errors';
 import { handleRequestException } from './handler-errors';
 import { isPromiseLike, type HandlerState } from './handler-state';
 import type { OutputTransform } from './output-transform';
-import type { RequestHandler } from './request-handler';
+import { RequestHandler } from './request-handler';
+import { NO_GROUPS, type RouteMatch } from './routing-matchers';
+import { plainPathGroups } from './routing-path-matches';
 
 type HandlerMethod = (this: RequestHandler, ...args: unknown[]) => unknown;
 
@@ -19,24 +21,24 @@ const METHOD_NAMES = new Map(['GET', 'HEAD', 'POST', 'DELETE', 'PATCH', 'PUT', '
 
 /**
  * Runs `handler` for its request. Never throws: errors go to the handler's error handling. Path
- * groups are raw bytes from the route (`rawKwargs` for named groups, else `rawArgs`); `body` is
+ * groups come from the route's `match` (its `kwargs` for named groups, else its `args`); `body` is
  * the pending streamed body, or null when the body was buffered.
  */
 export function runHandler(
   handler: RequestHandler,
   state: HandlerState,
   transforms: readonly OutputTransform[],
-  rawArgs: readonly Buffer[],
-  rawKwargs: Record<string, Buffer> | null,
+  match: RouteMatch,
   body: Promise<void> | null,
 ): void {
   state.transforms = transforms;
+  const rawKwargs = match.kwargs;
   try {
     const request = handler.request;
     const method = request.method;
     if (!(handler.constructor as typeof RequestHandler).SUPPORTED_METHODS.includes(method)) throw new HTTPError(405);
     if (body === null && request.body.length > 0) parseBody(request);
-    decodePathGroups(handler, rawArgs, rawKwargs);
+    decodePathGroups(handler, match);
     if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && handler.settings.xsrfCookies) handler.checkXsrfCookie();
 
     const prepared = handler.prepare();
@@ -119,7 +121,18 @@ function parseBody(request: HTTPServerRequest): void {
 }
 
 /** Sets `pathArgs` / `pathKwargs` from the route's groups, decoded by `decodeArgument`. */
-function decodePathGroups(handler: RequestHandler, rawArgs: readonly Buffer[], rawKwargs: Record<string, Buffer> | null): void {
+function decodePathGroups(handler: RequestHandler, match: RouteMatch): void {
+  const rawKwargs = match.kwargs;
+  if (match === NO_GROUPS) return;
+  if (rawKwargs === null && handler.decodeArgument === RequestHandler.prototype.decodeArgument) {
+    // The usual group (ASCII, no escapes) is its own UTF-8 decoding: no bytes made and read back.
+    const texts = plainPathGroups(match);
+    if (texts !== null) {
+      if (texts.length > 0) handler.pathArgs = texts;
+      return;
+    }
+  }
+  const rawArgs = match.args;
   if (rawArgs.length > 0) {
     const args: string[] = new Array(rawArgs.length);
     for (let i = 0; i < rawArgs.length; i++) {

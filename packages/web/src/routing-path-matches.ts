@@ -96,6 +96,54 @@ export function unquoteGroup(value: string | undefined): Buffer | undefined {
 }
 
 /**
+ * The positional groups of a PathMatches match. The bytes (`args`) are made on first use: the
+ * handler lifecycle usually reads the group text directly (see `pathGroupText`), which spares the
+ * string -> bytes -> string round trip per request.
+ */
+class PositionalGroups implements RouteMatch {
+  readonly kwargs = null;
+  /** The regex result: group `i` is at `i + 1`. */
+  readonly found: RegExpExecArray;
+  #args: Buffer[] | null = null;
+
+  constructor(found: RegExpExecArray) {
+    this.found = found;
+  }
+
+  get args(): Buffer[] {
+    if (this.#args === null) {
+      const found = this.found;
+      const args: Buffer[] = new Array(found.length - 1);
+      for (let i = 1; i < found.length; i++) args[i - 1] = unquoteGroup(found[i]) as Buffer;
+      this.#args = args;
+    }
+    return this.#args;
+  }
+}
+
+/**
+ * The groups of a PathMatches match as text when none needs decoding (plain ASCII without `%`,
+ * which is its own UTF-8 decoding); an optional group that did not take part is `undefined`. Null
+ * for other matches, or when some group must go through its bytes.
+ */
+export function plainPathGroups(match: RouteMatch): string[] | null {
+  if (!(match instanceof PositionalGroups)) return null;
+  const found = match.found;
+  const texts: string[] = new Array(found.length - 1);
+  for (let g = 1; g < found.length; g++) {
+    const text = found[g];
+    if (text !== undefined) {
+      for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code === 0x25 || code > 0x7f) return null;
+      }
+    }
+    texts[g - 1] = text as string;
+  }
+  return texts;
+}
+
+/**
  * Matches requests whose path matches `pattern` as a whole (Tornado's `PathMatches`). String
  * patterns may use Python's `(?P<name>...)`. Groups must be all positional or all named; they are
  * URL-decoded (to bytes) after matching, so `%2F` stays inside one group.
@@ -147,9 +195,7 @@ export class PathMatches implements Matcher {
       for (const name of names) kwargs[name] = unquoteGroup(groups[name]) as Buffer;
       return { args: [], kwargs };
     }
-    const args: Buffer[] = new Array(found.length - 1);
-    for (let i = 1; i < found.length; i++) args[i - 1] = unquoteGroup(found[i]) as Buffer;
-    return { args, kwargs: null };
+    return new PositionalGroups(found);
   }
 
   /**

@@ -76,6 +76,25 @@ describe('path matching', () => {
     expect(((await (await fetch('/p/a%2Fb/c')).json()) as { args: unknown }).args).toEqual(['a/b', 'c']);
   });
 
+  test('plain ASCII groups, escaped groups, raw non-ASCII bytes and absent optional groups mix in one match', async () => {
+    const { fetch, port } = await startServer(new Application([['/m/([^/]*)/([^/]*)/?(x)?', EchoArgs]]));
+    expect(((await (await fetch('/m/42/a%41')).json()) as { args: unknown }).args).toEqual(['42', 'aA', null]);
+    expect(((await (await fetch('/m/42/7/x')).json()) as { args: unknown }).args).toEqual(['42', '7', 'x']);
+    // Raw UTF-8 bytes in the path (no escapes) still go through the UTF-8 decoding.
+    const raw = await rawExchange(port, Buffer.from('GET /m/\xc3\xa9/b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 'latin1'));
+    expect(JSON.parse(Buffer.from(parseRawResponse(raw).body, 'latin1').toString('utf8')).args).toEqual(['é', 'b', null]);
+  });
+
+  test('an overridden decodeArgument sees every group, plain ASCII ones included', async () => {
+    class Latin1Groups extends EchoArgs {
+      override decodeArgument(value: Buffer): string {
+        return `<${value.toString('latin1')}>`;
+      }
+    }
+    const { fetch } = await startServer(new Application([['/d/(.*)/(.*)', Latin1Groups]]));
+    expect(((await (await fetch('/d/42/%C3%A9')).json()) as { args: unknown }).args).toEqual(['<42>', '<\u00c3\u00a9>']);
+  });
+
   test('an encoded ? stays in the group and is not a query (RequestEncodingTest.test_group_question_mark)', async () => {
     class EchoQuery extends RequestHandler {
       get(group: string) {

@@ -15,6 +15,7 @@ import { WebSocketClosedError, type WebSocketError } from './errors';
 import { offeredSubprotocols, refuseHandshake, sameOrigin } from './handshake';
 import { upgradeToWebSocket } from './server-upgrade';
 import {
+  FLUSHED,
   keepAliveOf,
   quietRejection,
   WebSocketChannel,
@@ -285,7 +286,8 @@ export class WebSocketHandler extends RequestHandler implements ChannelOwner {
       this.#callbackFailed('onMessage', error);
       return;
     }
-    if (isPromiseLike(result)) {
+    // `return this.writeMessage(...)` of a message already in the kernel is done: no then() needed.
+    if (result !== FLUSHED && isPromiseLike(result)) {
       this.#busy = true;
       result.then(this.#delivered, this.#messageFailed);
     }

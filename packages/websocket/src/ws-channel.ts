@@ -42,6 +42,12 @@ type Resolve = () => void;
 type Reject = (reason: unknown) => void;
 const noop = (): void => {};
 
+/**
+ * What `write` returns for a message that was in the kernel when `send` returned: one resolved
+ * promise shared by all of them (awaiting it still waits a microtask, as any promise does).
+ */
+export const FLUSHED: Promise<void> = Promise.resolve();
+
 /** Keep-alive settings: ping every `interval` ms, give up after `timeout` ms without a pong. */
 export interface KeepAlive {
   interval: number;
@@ -62,6 +68,10 @@ export class WebSocketChannel {
   readonly #rejecters = new Deque<Reject>();
   #resolve: Resolve = noop;
   #reject: Reject = noop;
+  /** Writes whose promise waits for ws's send callback. */
+  #waiting = 0;
+  /** permessage-deflate was negotiated: ws may hold a message while it compresses it. */
+  readonly #compressing: boolean;
   #closed = false;
   /** Set by close(): reading goes on regardless of pause(), or the peer's close frame would never be seen. */
   #closingLocally = false;
@@ -83,6 +93,7 @@ export class WebSocketChannel {
   constructor(ws: WebSocket, owner: ChannelOwner) {
     this.#ws = ws;
     this.#owner = owner;
+    this.#compressing = ws.extensions !== '';
     this.#whenClosed = new Promise<void>((resolve) => {
       this.#markClosed = resolve;
     });
@@ -148,18 +159,30 @@ export class WebSocketChannel {
     } else {
       throw new TypeError('writeMessage() takes a string, a Buffer or a plain object');
     }
+    const ws = this.#ws;
+    ws.send(data, binary ? SEND_BINARY : SEND_TEXT, this.#onSent);
+    // Nothing left in ws's queue or the socket's buffer: the frame is in the kernel already, so it
+    // needs no promise of its own. Only when no earlier write is still waiting, so that writes
+    // resolve in order; with compression ws may still be deflating (and holds the bytes elsewhere).
+    if (this.#waiting === 0 && !this.#compressing && ws.bufferedAmount === 0) {
+      this.#resolvers.push(noop);
+      this.#rejecters.push(noop);
+      return FLUSHED;
+    }
     const promise = new Promise<void>(this.#capture);
     this.#resolvers.push(this.#resolve);
     this.#rejecters.push(this.#reject);
-    this.#ws.send(data, binary ? SEND_BINARY : SEND_TEXT, this.#onSent);
+    this.#waiting++;
     return promise;
   }
 
   // ws calls send callbacks in the order of the sends (socket writes complete in order; on an
-  // error it fails the pending ones in queue order), so the oldest pending promise is the one due.
+  // error it fails the pending ones in queue order), so the oldest pending entry is the one due.
   readonly #onSent = (error?: Error | null): void => {
     const resolve = this.#resolvers.shift() as Resolve;
     const reject = this.#rejecters.shift() as Reject;
+    if (resolve === noop) return; // settled when sent (see write)
+    this.#waiting--;
     if (error) reject(new WebSocketClosedError(`WebSocket write failed: ${error.message}`, { cause: error }));
     else resolve();
   };

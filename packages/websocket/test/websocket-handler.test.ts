@@ -226,6 +226,41 @@ describe('messages', () => {
     expect(written).toBe(total);
   });
 
+  it('a small write after a big one still waiting resolves after it (writes resolve in order)', async () => {
+    const big = Buffer.alloc(32 * 1024 * 1024, 3);
+    const order: string[] = [];
+    const done = deferred();
+    class OrderHandler extends WebSocketHandler {
+      override open() {
+        const first = this.writeMessage(big).then(() => order.push('big'));
+        const second = this.writeMessage('small').then(() => order.push('small'));
+        void Promise.all([first, second]).then(() => done.resolve());
+      }
+    }
+    const app = await startApp([['/order', OrderHandler]]);
+    const { client } = await RawClient.upgrade(app.port, '/order');
+    client.socket.pause();
+    await sleep(200);
+    expect(order).toEqual([]); // the reader is paused: the big frame cannot all be in the kernel
+    client.discardIncoming();
+    client.socket.resume();
+    await done.promise;
+    expect(order).toEqual(['big', 'small']);
+  });
+
+  it('an echo handler returning writeMessage() answers many small messages in order', async () => {
+    class ReturningEcho extends WebSocketHandler {
+      override onMessage(message: WebSocketMessage): Promise<void> {
+        return this.writeMessage(message);
+      }
+    }
+    const app = await startApp([['/ret', ReturningEcho]]);
+    const conn = await app.connect('/ret');
+    const count = 200;
+    for (let i = 0; i < count; i++) void conn.writeMessage(`m${i}`);
+    for (let i = 0; i < count; i++) expect(await conn.readMessage()).toBe(`m${i}`);
+  });
+
   it('sends and receives a 4 MiB binary message whole', async () => {
     const big = Buffer.alloc(4 * 1024 * 1024);
     for (let i = 0; i < big.length; i += 4096) big[i] = i & 0xff;
