@@ -29,6 +29,8 @@ export class HTTP1ConnectionState {
   onStreamClose: () => void = noop;
   onLastWrite: () => void = noop;
   onReadDeadline: (kind: ReadExpiry) => void = noop;
+  /** The fast lane's readBytesSync callback: hands the next request's bytes (null: closed) to the exchange waiting for them. */
+  onLaneData: (data: Buffer | null) => void = noop;
 
   constructor(
     readonly stream: BaseIOStream,

@@ -34,6 +34,7 @@ import {
   scanFields,
   serializeFields,
 } from './http1-head';
+import { laneHead, takeRequestHead } from './http1-fast-lane';
 import { readHeadInRounds, takeWholeHead } from './http1-head-reader';
 import { HTTP1ConnectionParameters, type HTTP1ConnectionOptions } from './http1-parameters';
 import type { ReadExpiry } from './read-deadlines';
@@ -49,6 +50,13 @@ const MAX_INFORMATIONAL_RESPONSES = 10;
 const COPY_LIMIT = 16 * 1024;
 const CONTINUE_RESPONSE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 const LAST_CHUNK = '0\r\n\r\n';
+
+// Where the fast lane's async tail takes over (see #laneTail).
+const LANE_FAILED = 0;
+const LANE_HEADERS = 1;
+const LANE_BODY = 2;
+const LANE_FINISH = 3;
+const LANE_AFTER_FINISH = 4;
 
 // How the body of the message being read is delimited.
 const BODY_NONE = 0;
@@ -121,6 +129,10 @@ export class HTTP1Connection implements HTTPConnection {
   #lastWrite: Promise<void> = RESOLVED;
   #closeCallback: (() => void) | null = null;
 
+  // Fast lane (server): the delegate waiting for the request and who hears how the exchange ended.
+  #laneDelegate: HTTPMessageDelegate | null = null;
+  #laneDone: (keepGoing: boolean) => void = noop;
+
   /**
    * `params` may be shared options or a prebuilt {@link HTTP1ConnectionParameters}; `context` says
    * where the peer is (logged with errors, read by HTTPServerRequest). `state` is internal.
@@ -155,6 +167,10 @@ export class HTTP1Connection implements HTTPConnection {
       if (current !== null) current.#finishRequest();
     };
     state.onReadDeadline = (kind) => HTTP1Connection.#onReadDeadline(state, kind);
+    state.onLaneData = (data) => {
+      const current = state.current;
+      if (current !== null) current.#laneArrived(data);
+    };
   }
 
   /** Why the last read ended without a message (an HTTPInputError, a delegate error...); null otherwise. */
@@ -225,7 +241,8 @@ export class HTTP1Connection implements HTTPConnection {
   // ---------------------------------------------------------------------------------------------
   // Reading
 
-  async #readMessage(delegate: HTTPMessageDelegate): Promise<boolean> {
+  /** `headWaitStarted`: the fast lane already started the header wait (and gave back what it read). */
+  async #readMessage(delegate: HTTPMessageDelegate, headWaitStarted = false): Promise<boolean> {
     const state = this.#state;
     const stream = this.stream;
     state.current = this;
@@ -236,7 +253,8 @@ export class HTTP1Connection implements HTTPConnection {
       let headers: HTTPHeaders;
       for (let informational = 0; ; informational++) {
         const deadlines = state.readDeadlines(false);
-        deadlines?.waitForHeaders();
+        if (!headWaitStarted) deadlines?.waitForHeaders();
+        headWaitStarted = false;
         // The usual case: the first piece that arrives holds a whole block, found by a byte
         // search; anything else is read in the regex rounds (see http1-head-reader).
         const first = await stream.readBytes(this.params.maxHeaderSize, PARTIAL);
@@ -331,13 +349,7 @@ export class HTTP1Connection implements HTTPConnection {
     } finally {
       if (this.isClient) state.deadlines?.dispose();
       if (!this.#detached) state.busy = false;
-      if (owed) {
-        try {
-          delegate.onConnectionClose();
-        } catch (error) {
-          appLog.error('Uncaught exception in HTTP message delegate', error);
-        }
-      }
+      if (owed) callConnectionClose(delegate);
     }
   }
 
@@ -544,6 +556,213 @@ export class HTTP1Connection implements HTTPConnection {
     if (current !== null) current.#headersWritten = true;
     const closeStream = () => stream.close();
     stream.write(errorResponse(408)).then(closeStream, closeStream);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Fast lane (server)
+
+  /**
+   * Internal (HTTP1ServerConnection): reads and serves one request like `readResponse`, but a
+   * request that arrives whole (head, and a Content-Length body up to `chunkSize`, in one piece;
+   * no chunking, no `Expect`) is parsed and handed to `delegate` synchronously, from the 'data'
+   * event that brought it, and a delegate that answers synchronously finishes the exchange there
+   * too. Returns what readResponse would resolve to when the exchange ended during the call;
+   * otherwise undefined, and `done` hears the result later. Anything else takes the regular path.
+   */
+  serveRequest(delegate: HTTPMessageDelegate, done: (keepGoing: boolean) => void): boolean | undefined {
+    this.#laneDone = done;
+    if (this.params.decompress) return this.#laneSlow(new GzipMessageDelegate(delegate, { chunkSize: this.params.chunkSize, maxDecompressedSize: () => this.#maxBodySize }), false);
+    const state = this.#state;
+    const stream = this.stream;
+    state.current = this;
+    this.#laneDelegate = delegate;
+    state.readDeadlines(false)?.waitForHeaders();
+    const first = stream.closed() ? null : stream.readBytesSync(this.params.maxHeaderSize, state.onLaneData);
+    if (first !== null) return this.#laneTake(first);
+    return stream.reading() ? undefined : this.#laneSlow(delegate, true);
+  }
+
+  /** The readBytesSync callback: the bytes of the awaited request arrived (null: the stream closed). */
+  #laneArrived(data: Buffer | null): void {
+    let result: boolean | undefined;
+    try {
+      result = data === null ? this.#laneSlow(this.#laneDelegate as HTTPMessageDelegate, true) : this.#laneTake(data);
+    } catch (error) {
+      // Not expected (delegate errors are caught where it is called): never let it reach the socket.
+      appLog.error('Uncaught exception serving HTTP/1 connection', error);
+      this.stream.close();
+      result = false;
+    }
+    if (result !== undefined) this.#laneDone(result);
+  }
+
+  /** The regular path, from the head read on; its result goes to `done`. */
+  #laneSlow(delegate: HTTPMessageDelegate, headWaitStarted: boolean): undefined {
+    this.#readMessage(delegate, headWaitStarted).then(this.#laneDone);
+    return undefined;
+  }
+
+  /** Serves the request at the start of `piece` if it is whole and simple; else gives `piece` back and reads it the regular way. */
+  #laneTake(piece: Buffer): boolean | undefined {
+    const delegate = this.#laneDelegate as HTTPMessageDelegate;
+    const stream = this.stream;
+    if (!takeRequestHead(piece, this.params.maxHeaderCount)) {
+      stream.unread(piece);
+      return this.#laneSlow(delegate, true);
+    }
+    const startLine = laneHead.startLine as RequestStartLine;
+    const headers = laneHead.headers as HTTPHeaders;
+    const headEnd = laneHead.end;
+    laneHead.startLine = null;
+    laneHead.headers = null;
+    let end = headEnd;
+    let simple: boolean;
+    try {
+      this.#decideFraming(startLine, headers, 0);
+      end += this.#bodyLength;
+      simple =
+        !this.#expectContinue &&
+        (this.#bodyKind === BODY_NONE ||
+          (this.#bodyKind === BODY_LENGTH && end <= piece.length && this.#bodyLength <= this.params.chunkSize && this.#bodyLength <= this.#maxBodySize));
+    } catch {
+      simple = false; // framing errors are answered by the regular path, which decides again
+    }
+    if (!simple) {
+      stream.unread(piece);
+      return this.#laneSlow(delegate, true);
+    }
+    if (end < piece.length) stream.unread(piece.subarray(end));
+    const state = this.#state;
+    state.deadlines?.pause();
+    state.busy = true;
+    return this.#laneExchange(delegate, startLine, headers, end > headEnd ? piece.subarray(headEnd, end) : null);
+  }
+
+  /** #readMessage from headersReceived on, without awaiting; at the first promise or error the async #laneTail takes over. */
+  #laneExchange(delegate: HTTPMessageDelegate, startLine: RequestStartLine, headers: HTTPHeaders, body: Buffer | null): boolean | undefined {
+    const state = this.#state;
+    const stream = this.stream;
+    let result: void | Promise<void>;
+    try {
+      result = delegate.headersReceived(startLine, headers);
+    } catch (error) {
+      return this.#laneTail(delegate, LANE_FAILED, delegateFailure(error), null, true);
+    }
+    if (result) return this.#laneTail(delegate, LANE_HEADERS, result, body, true);
+    if (this.#detached) return false;
+    if (body !== null) {
+      if (this.#bodyLength > this.#maxBodySize) {
+        const error = new HTTPInputError(`Content-Length too long (${this.#bodyLength} > ${this.#maxBodySize})`, { status: 413 });
+        return this.#laneTail(delegate, LANE_FAILED, error, null, true);
+      }
+      const deadlines = this.#bodyTimeout === null ? state.deadlines : state.readDeadlines(true);
+      deadlines?.waitForBody(this.#bodyTimeout);
+      if (!this.#writeFinished) {
+        try {
+          result = delegate.dataReceived(body);
+        } catch (error) {
+          return this.#laneTail(delegate, LANE_FAILED, delegateFailure(error), null, true);
+        }
+        if (result) return this.#laneTail(delegate, LANE_BODY, result, null, true);
+      }
+      deadlines?.pause();
+    }
+    this.#readFinished = true;
+    // A server that answered before the request was read does not call finish(): onConnectionClose() is owed instead.
+    const owed = this.#writeFinished;
+    if (!owed) {
+      this.#inDelegateFinish = true;
+      try {
+        result = delegate.finish();
+      } catch (error) {
+        return this.#laneTail(delegate, LANE_FAILED, delegateFailure(error), null, false);
+      } finally {
+        this.#inDelegateFinish = false;
+      }
+      if (result) return this.#laneTail(delegate, LANE_FINISH, result, null, false);
+    }
+    if (this.#writeFinished) {
+      if (stream.writing()) return this.#laneTail(delegate, LANE_AFTER_FINISH, null, null, owed);
+      this.#finishRequest();
+    } else if (!this.#detached && !stream.closed()) {
+      return this.#laneTail(delegate, LANE_AFTER_FINISH, null, null, owed);
+    }
+    if (!this.#detached) state.busy = false;
+    if (owed) callConnectionClose(delegate);
+    return !this.#detached && !stream.closed();
+  }
+
+  /** The rest of #laneExchange from `phase` on (awaiting `pending`, or failing with it), as #readMessage does it. */
+  // `owed`: finish() has not been called, so one of finish() / onConnectionClose() still is.
+  #laneTail(delegate: HTTPMessageDelegate, phase: number, pending: unknown, body: Buffer | null, owed: boolean): undefined {
+    this.#laneTailAsync(delegate, phase, pending, body, owed).then(this.#laneDone);
+    return undefined;
+  }
+
+  async #laneTailAsync(delegate: HTTPMessageDelegate, phase: number, pending: unknown, body: Buffer | null, owed: boolean): Promise<boolean> {
+    const state = this.#state;
+    const stream = this.stream;
+    try {
+      if (phase === LANE_FAILED) throw pending;
+      if (phase === LANE_HEADERS || phase === LANE_BODY || phase === LANE_FINISH) {
+        try {
+          await pending;
+        } catch (error) {
+          throw delegateFailure(error);
+        }
+      }
+      if (phase === LANE_HEADERS) {
+        if (this.#detached) {
+          owed = false;
+          return false;
+        }
+        if (body !== null) {
+          if (this.#bodyLength > this.#maxBodySize) {
+            throw new HTTPInputError(`Content-Length too long (${this.#bodyLength} > ${this.#maxBodySize})`, { status: 413 });
+          }
+          const deadlines = this.#bodyTimeout === null ? state.deadlines : state.readDeadlines(true);
+          deadlines?.waitForBody(this.#bodyTimeout);
+          await this.#deliver(delegate, body);
+        }
+      }
+      if (phase === LANE_HEADERS || phase === LANE_BODY) {
+        if (this.#bodyKind !== BODY_NONE) state.deadlines?.pause();
+        this.#readFinished = true;
+        if (!this.#writeFinished) {
+          owed = false;
+          try {
+            this.#inDelegateFinish = true;
+            const result = delegate.finish();
+            this.#inDelegateFinish = false;
+            if (result) await result;
+          } catch (error) {
+            throw delegateFailure(error);
+          } finally {
+            this.#inDelegateFinish = false;
+          }
+        }
+      }
+      if (this.#writeFinished) {
+        if (stream.writing()) {
+          try {
+            await this.#lastWrite;
+          } catch {
+            // The stream closed; #finishRequest sees it.
+          }
+        }
+        this.#finishRequest();
+      } else if (!this.#detached && !stream.closed()) {
+        stream.setCloseCallback(state.onStreamClose);
+        await new Promise<void>(state.captureFinish);
+      }
+      return !this.#detached && !stream.closed();
+    } catch (error) {
+      await this.#failed(error);
+      return false;
+    } finally {
+      if (!this.#detached) state.busy = false;
+      if (owed) callConnectionClose(delegate);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -765,6 +984,14 @@ export class HTTP1Connection implements HTTPConnection {
       state.finishResolve = null;
       resolve();
     }
+  }
+}
+
+function callConnectionClose(delegate: HTTPMessageDelegate): void {
+  try {
+    delegate.onConnectionClose();
+  } catch (error) {
+    appLog.error('Uncaught exception in HTTP message delegate', error);
   }
 }
 
