@@ -1,6 +1,6 @@
 import { appLog, genLog } from '@tornado-ts/ioloop';
 import { type BaseIOStream, StreamClosedError, UnsatisfiableReadError } from '@tornado-ts/iostream';
-import { currentHttpDate } from './date-header';
+import { currentDateLine } from './date-header';
 import type {
   HTTPConnection,
   HTTPMessageDelegate,
@@ -33,6 +33,8 @@ import {
   scan,
   scanFields,
   serializeFields,
+  statusLine,
+  writeLatin1,
 } from './http1-head';
 import { laneHead, takeRequestHead } from './http1-fast-lane';
 import { readHeadInRounds, takeWholeHead } from './http1-head-reader';
@@ -799,7 +801,7 @@ export class HTTP1Connection implements HTTPConnection {
       return this.#send(chunk);
     }
     const data = Buffer.allocUnsafe(headLength + chunk.length);
-    data.write(head, 0, headLength, 'latin1');
+    writeLatin1(data, head, 0);
     data.set(chunk, headLength); // TypedArray set: ~10 ns cheaper than chunk.copy for small pieces
     return this.#send(data);
   }
@@ -909,8 +911,8 @@ export class HTTP1Connection implements HTTPConnection {
     else if (code !== 101 && !this.#disconnectOnFinish && this.#keepAlive10) extra = 'Connection: keep-alive\r\n';
     else if (connection !== undefined) extra = connectionLines(headers);
     if (this.#chunkingOutput && te === undefined) extra += 'Transfer-Encoding: chunked\r\n';
-    if (!hasDate) extra += `Date: ${currentHttpDate()}\r\n`;
-    const head = `HTTP/1.1 ${code} ${reason}\r\n${fields}${extra}\r\n`;
+    if (!hasDate) extra += currentDateLine();
+    const head = `${statusLine(code, reason)}${fields}${extra}\r\n`;
     checkLatin1(head, headers);
     return head;
   }
@@ -957,7 +959,7 @@ export class HTTP1Connection implements HTTPConnection {
     }
     const n = prefix.length;
     const data = Buffer.allocUnsafe(n + chunk.length + 2);
-    data.write(prefix, 0, n, 'latin1');
+    writeLatin1(data, prefix, 0);
     data.set(chunk, n);
     data[n + chunk.length] = CR;
     data[n + chunk.length + 1] = LF;
