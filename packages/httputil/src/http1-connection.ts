@@ -30,6 +30,7 @@ import {
   connectionLines,
   errorResponse,
   isValidReason,
+  joinHead,
   scan,
   scanFields,
   serializeFields,
@@ -578,7 +579,7 @@ export class HTTP1Connection implements HTTPConnection {
     const stream = this.stream;
     state.current = this;
     this.#laneDelegate = delegate;
-    state.readDeadlines(false)?.waitForHeaders();
+    state.readDeadlines(false)?.waitForReportedHeaders();
     const first = stream.closed() ? null : stream.readBytesSync(this.params.maxHeaderSize, state.onLaneData);
     if (first !== null) return this.#laneTake(first);
     return stream.reading() ? undefined : this.#laneSlow(delegate, true);
@@ -609,6 +610,7 @@ export class HTTP1Connection implements HTTPConnection {
     const delegate = this.#laneDelegate as HTTPMessageDelegate;
     const stream = this.stream;
     if (!takeRequestHead(piece, this.params.maxHeaderCount)) {
+      this.#state.deadlines?.noteHeadBytes();
       stream.unread(piece);
       return this.#laneSlow(delegate, true);
     }
@@ -630,6 +632,7 @@ export class HTTP1Connection implements HTTPConnection {
       simple = false; // framing errors are answered by the regular path, which decides again
     }
     if (!simple) {
+      this.#state.deadlines?.noteHeadBytes();
       stream.unread(piece);
       return this.#laneSlow(delegate, true);
     }
@@ -912,7 +915,7 @@ export class HTTP1Connection implements HTTPConnection {
     else if (connection !== undefined) extra = connectionLines(headers);
     if (this.#chunkingOutput && te === undefined) extra += 'Transfer-Encoding: chunked\r\n';
     if (!hasDate) extra += currentDateLine();
-    const head = `${statusLine(code, reason)}${fields}${extra}\r\n`;
+    const head = joinHead(statusLine(code, reason), fields, extra);
     checkLatin1(head, headers);
     return head;
   }

@@ -2,7 +2,7 @@
 // outgoing one, and the few fields the codec itself decides on, plus the answers it sends alone.
 
 import { HTTPOutputError } from './errors';
-import { HTTPHeaders, validateOutgoingHeader } from './http-headers';
+import { flatFieldsOf, HTTPHeaders, validateOutgoingHeader } from './http-headers';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -77,12 +77,53 @@ export function isValidReason(reason: string): boolean {
  * must run (the rest of a head is validated or ours, so never above 0xFF).
  */
 export function serializeFields(headers: HTTPHeaders): string {
+  const flat = flatFieldsOf(headers);
+  if (flat !== null && sameFields(flat, lastFields)) {
+    Object.assign(scan, lastScan);
+    return lastOut;
+  }
   clearScan();
   out = '';
   headers.forEachField(appendField);
   const fields = out;
   out = '';
+  if (flat !== null) {
+    lastFields = flat.slice();
+    lastOut = fields;
+    Object.assign(lastScan, scan);
+  }
   return fields;
+}
+
+// The last few-field set serialized (a copy of its pairs), its text and its scan: an application
+// answering with the same fields again (the same type, length...) gets them without rebuilding.
+let lastFields: string[] = [];
+let lastOut = '';
+const lastScan = { te: undefined as string | undefined, cl: undefined as string | undefined, connection: undefined as string | undefined, expect: undefined as string | undefined, date: false, nonLatin1: false };
+
+function sameFields(a: readonly string[], b: readonly string[]): boolean {
+  const n = a.length;
+  if (n !== b.length) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+let lastStatus = '';
+let lastHeadFields = '';
+let lastExtra = '';
+let lastHead = '';
+
+/**
+ * `status + fields + extra + CRLF`, the whole head: the last one is kept (flattened by its first
+ * write), so a server answering the same head again copies one flat string instead of joining parts.
+ */
+export function joinHead(status: string, fields: string, extra: string): string {
+  if (status === lastStatus && fields === lastHeadFields && extra === lastExtra) return lastHead;
+  lastStatus = status;
+  lastHeadFields = fields;
+  lastExtra = extra;
+  lastHead = `${status}${fields}${extra}\r\n`;
+  return lastHead;
 }
 
 /** serializeFields' output so far: a module variable, so the callback it passes is no closure. */
