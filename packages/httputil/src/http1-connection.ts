@@ -25,6 +25,7 @@ import { parseHeaderBlock } from './header-block';
 import { isFieldVchars, isToken } from './http-grammar';
 import { HTTPHeaders } from './http-headers';
 import { HTTP1ConnectionState, noop } from './http1-connection-state';
+import { callConnectionClose, delegateFailure, DelegateFailure } from './http1-delegate-calls';
 import {
   checkLatin1,
   connectionLines,
@@ -37,7 +38,6 @@ import {
   statusLine,
   writeLatin1,
 } from './http1-head';
-import { laneHead, takeRequestHead } from './http1-fast-lane';
 import { readHeadInRounds, takeWholeHead } from './http1-head-reader';
 import { HTTP1ConnectionParameters, type HTTP1ConnectionOptions } from './http1-parameters';
 import type { ReadExpiry } from './read-deadlines';
@@ -54,13 +54,6 @@ const COPY_LIMIT = 16 * 1024;
 const CONTINUE_RESPONSE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 const LAST_CHUNK = '0\r\n\r\n';
 
-// Where the fast lane's async tail takes over (see #laneTail).
-const LANE_FAILED = 0;
-const LANE_HEADERS = 1;
-const LANE_BODY = 2;
-const LANE_FINISH = 3;
-const LANE_AFTER_FINISH = 4;
-
 // How the body of the message being read is delimited.
 const BODY_NONE = 0;
 const BODY_LENGTH = 1;
@@ -68,19 +61,25 @@ const BODY_CHUNKED = 2;
 const BODY_UNTIL_CLOSE = 3;
 
 /**
- * The "already logged" mark: a delegate (application) error is logged once where the delegate was
- * called, then travels to the connection boundary inside this wrapper, which only closes.
+ * Internal: the private steps of a server exchange that the fast lane (http1-fast-lane.ts) drives
+ * itself; set by HTTP1Connection's static block, so the lane lives in its own file.
  */
-class DelegateFailure {
-  constructor(readonly cause: unknown) {}
+export interface ExchangeSteps {
+  readMessage(connection: HTTP1Connection, delegate: HTTPMessageDelegate, headWaitStarted: boolean): Promise<boolean>;
+  /** Decides the framing of a request head (may throw HTTPInputError); returns its Content-Length body size, or -1 when chunked or `Expect` was sent. */
+  frame(connection: HTTP1Connection, startLine: RequestStartLine, headers: HTTPHeaders): number;
+  bodyTimeout(connection: HTTP1Connection): number | null;
+  detached(connection: HTTP1Connection): boolean;
+  writeFinished(connection: HTTP1Connection): boolean;
+  /** Marks the request read; `inFinish` brackets the delegate's finish() call (see HTTP1Connection.finish). */
+  setRead(connection: HTTP1Connection, inFinish: boolean): void;
+  lastWrite(connection: HTTP1Connection): Promise<void>;
+  finishRequest(connection: HTTP1Connection): void;
+  deliver(connection: HTTP1Connection, delegate: HTTPMessageDelegate, piece: Buffer): Promise<void>;
+  failed(connection: HTTP1Connection, error: unknown): Promise<void>;
 }
 
-/** What a failed delegate call becomes: input and stream errors pass as they are; anything else is logged once and wrapped. */
-function delegateFailure(error: unknown): unknown {
-  if (error instanceof HTTPInputError || error instanceof StreamClosedError || error instanceof DelegateFailure) return error;
-  appLog.error('Uncaught exception in HTTP message delegate', error);
-  return new DelegateFailure(error);
-}
+export let exchangeSteps: ExchangeSteps;
 
 /**
  * One HTTP/1.x message exchange on a stream: reads a request and writes its response (server), or
@@ -132,9 +131,6 @@ export class HTTP1Connection implements HTTPConnection {
   #lastWrite: Promise<void> = RESOLVED;
   #closeCallback: (() => void) | null = null;
 
-  // Fast lane (server): the delegate waiting for the request and who hears how the exchange ended.
-  #laneDelegate: HTTPMessageDelegate | null = null;
-  #laneDone: (keepGoing: boolean) => void = noop;
 
   /**
    * `params` may be shared options or a prebuilt {@link HTTP1ConnectionParameters}; `context` says
@@ -159,6 +155,27 @@ export class HTTP1Connection implements HTTPConnection {
     this.#state = state;
   }
 
+  static {
+    exchangeSteps = {
+      readMessage: (c, delegate, headWaitStarted) => c.#readMessage(delegate, headWaitStarted),
+      frame: (c, startLine, headers) => {
+        c.#decideFraming(startLine, headers, 0);
+        return c.#expectContinue || c.#bodyKind === BODY_CHUNKED ? -1 : c.#bodyLength;
+      },
+      bodyTimeout: (c) => c.#bodyTimeout,
+      detached: (c) => c.#detached,
+      writeFinished: (c) => c.#writeFinished,
+      setRead: (c, inFinish) => {
+        c.#readFinished = true;
+        c.#inDelegateFinish = inFinish;
+      },
+      lastWrite: (c) => c.#lastWrite,
+      finishRequest: (c) => c.#finishRequest(),
+      deliver: (c, delegate, piece) => c.#deliver(delegate, piece),
+      failed: (c, error) => c.#failed(error),
+    };
+  }
+
   /** Fills in the handlers of a new connection state: once per connection, not per exchange. */
   static #wire(state: HTTP1ConnectionState): void {
     state.onStreamClose = () => {
@@ -170,10 +187,6 @@ export class HTTP1Connection implements HTTPConnection {
       if (current !== null) current.#finishRequest();
     };
     state.onReadDeadline = (kind) => HTTP1Connection.#onReadDeadline(state, kind);
-    state.onLaneData = (data) => {
-      const current = state.current;
-      if (current !== null) current.#laneArrived(data);
-    };
   }
 
   /** Why the last read ended without a message (an HTTPInputError, a delegate error...); null otherwise. */
@@ -562,215 +575,6 @@ export class HTTP1Connection implements HTTPConnection {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Fast lane (server)
-
-  /**
-   * Internal (HTTP1ServerConnection): reads and serves one request like `readResponse`, but a
-   * request that arrives whole (head, and a Content-Length body up to `chunkSize`, in one piece;
-   * no chunking, no `Expect`) is parsed and handed to `delegate` synchronously, from the 'data'
-   * event that brought it, and a delegate that answers synchronously finishes the exchange there
-   * too. Returns what readResponse would resolve to when the exchange ended during the call;
-   * otherwise undefined, and `done` hears the result later. Anything else takes the regular path.
-   */
-  serveRequest(delegate: HTTPMessageDelegate, done: (keepGoing: boolean) => void): boolean | undefined {
-    this.#laneDone = done;
-    if (this.params.decompress) return this.#laneSlow(new GzipMessageDelegate(delegate, { chunkSize: this.params.chunkSize, maxDecompressedSize: () => this.#maxBodySize }), false);
-    const state = this.#state;
-    const stream = this.stream;
-    state.current = this;
-    this.#laneDelegate = delegate;
-    state.readDeadlines(false)?.waitForReportedHeaders();
-    const first = stream.closed() ? null : stream.readBytesSync(this.params.maxHeaderSize, state.onLaneData);
-    if (first !== null) return this.#laneTake(first);
-    return stream.reading() ? undefined : this.#laneSlow(delegate, true);
-  }
-
-  /** The readBytesSync callback: the bytes of the awaited request arrived (null: the stream closed). */
-  #laneArrived(data: Buffer | null): void {
-    let result: boolean | undefined;
-    try {
-      result = data === null ? this.#laneSlow(this.#laneDelegate as HTTPMessageDelegate, true) : this.#laneTake(data);
-    } catch (error) {
-      // Not expected (delegate errors are caught where it is called): never let it reach the socket.
-      appLog.error('Uncaught exception serving HTTP/1 connection', error);
-      this.stream.close();
-      result = false;
-    }
-    if (result !== undefined) this.#laneDone(result);
-  }
-
-  /** The regular path, from the head read on; its result goes to `done`. */
-  #laneSlow(delegate: HTTPMessageDelegate, headWaitStarted: boolean): undefined {
-    this.#readMessage(delegate, headWaitStarted).then(this.#laneDone);
-    return undefined;
-  }
-
-  /** Serves the request at the start of `piece` if it is whole and simple; else gives `piece` back and reads it the regular way. */
-  #laneTake(piece: Buffer): boolean | undefined {
-    const delegate = this.#laneDelegate as HTTPMessageDelegate;
-    const stream = this.stream;
-    if (!takeRequestHead(piece, this.params.maxHeaderCount)) {
-      this.#state.deadlines?.noteHeadBytes();
-      stream.unread(piece);
-      return this.#laneSlow(delegate, true);
-    }
-    const startLine = laneHead.startLine as RequestStartLine;
-    const headers = laneHead.headers as HTTPHeaders;
-    const headEnd = laneHead.end;
-    laneHead.startLine = null;
-    laneHead.headers = null;
-    let end = headEnd;
-    let simple: boolean;
-    try {
-      this.#decideFraming(startLine, headers, 0);
-      end += this.#bodyLength;
-      simple =
-        !this.#expectContinue &&
-        (this.#bodyKind === BODY_NONE ||
-          (this.#bodyKind === BODY_LENGTH && end <= piece.length && this.#bodyLength <= this.params.chunkSize && this.#bodyLength <= this.#maxBodySize));
-    } catch {
-      simple = false; // framing errors are answered by the regular path, which decides again
-    }
-    if (!simple) {
-      this.#state.deadlines?.noteHeadBytes();
-      stream.unread(piece);
-      return this.#laneSlow(delegate, true);
-    }
-    if (end < piece.length) stream.unread(piece.subarray(end));
-    const state = this.#state;
-    state.deadlines?.pause();
-    state.busy = true;
-    return this.#laneExchange(delegate, startLine, headers, end > headEnd ? piece.subarray(headEnd, end) : null);
-  }
-
-  /** #readMessage from headersReceived on, without awaiting; at the first promise or error the async #laneTail takes over. */
-  #laneExchange(delegate: HTTPMessageDelegate, startLine: RequestStartLine, headers: HTTPHeaders, body: Buffer | null): boolean | undefined {
-    const state = this.#state;
-    const stream = this.stream;
-    let result: void | Promise<void>;
-    try {
-      result = delegate.headersReceived(startLine, headers);
-    } catch (error) {
-      return this.#laneTail(delegate, LANE_FAILED, delegateFailure(error), null, true);
-    }
-    if (result) return this.#laneTail(delegate, LANE_HEADERS, result, body, true);
-    if (this.#detached) return false;
-    if (body !== null) {
-      if (this.#bodyLength > this.#maxBodySize) {
-        const error = new HTTPInputError(`Content-Length too long (${this.#bodyLength} > ${this.#maxBodySize})`, { status: 413 });
-        return this.#laneTail(delegate, LANE_FAILED, error, null, true);
-      }
-      const deadlines = this.#bodyTimeout === null ? state.deadlines : state.readDeadlines(true);
-      deadlines?.waitForBody(this.#bodyTimeout);
-      if (!this.#writeFinished) {
-        try {
-          result = delegate.dataReceived(body);
-        } catch (error) {
-          return this.#laneTail(delegate, LANE_FAILED, delegateFailure(error), null, true);
-        }
-        if (result) return this.#laneTail(delegate, LANE_BODY, result, null, true);
-      }
-      deadlines?.pause();
-    }
-    this.#readFinished = true;
-    // A server that answered before the request was read does not call finish(): onConnectionClose() is owed instead.
-    const owed = this.#writeFinished;
-    if (!owed) {
-      this.#inDelegateFinish = true;
-      try {
-        result = delegate.finish();
-      } catch (error) {
-        return this.#laneTail(delegate, LANE_FAILED, delegateFailure(error), null, false);
-      } finally {
-        this.#inDelegateFinish = false;
-      }
-      if (result) return this.#laneTail(delegate, LANE_FINISH, result, null, false);
-    }
-    if (this.#writeFinished) {
-      if (stream.writing()) return this.#laneTail(delegate, LANE_AFTER_FINISH, null, null, owed);
-      this.#finishRequest();
-    } else if (!this.#detached && !stream.closed()) {
-      return this.#laneTail(delegate, LANE_AFTER_FINISH, null, null, owed);
-    }
-    if (!this.#detached) state.busy = false;
-    if (owed) callConnectionClose(delegate);
-    return !this.#detached && !stream.closed();
-  }
-
-  /** The rest of #laneExchange from `phase` on (awaiting `pending`, or failing with it), as #readMessage does it. */
-  // `owed`: finish() has not been called, so one of finish() / onConnectionClose() still is.
-  #laneTail(delegate: HTTPMessageDelegate, phase: number, pending: unknown, body: Buffer | null, owed: boolean): undefined {
-    this.#laneTailAsync(delegate, phase, pending, body, owed).then(this.#laneDone);
-    return undefined;
-  }
-
-  async #laneTailAsync(delegate: HTTPMessageDelegate, phase: number, pending: unknown, body: Buffer | null, owed: boolean): Promise<boolean> {
-    const state = this.#state;
-    const stream = this.stream;
-    try {
-      if (phase === LANE_FAILED) throw pending;
-      if (phase === LANE_HEADERS || phase === LANE_BODY || phase === LANE_FINISH) {
-        try {
-          await pending;
-        } catch (error) {
-          throw delegateFailure(error);
-        }
-      }
-      if (phase === LANE_HEADERS) {
-        if (this.#detached) {
-          owed = false;
-          return false;
-        }
-        if (body !== null) {
-          if (this.#bodyLength > this.#maxBodySize) {
-            throw new HTTPInputError(`Content-Length too long (${this.#bodyLength} > ${this.#maxBodySize})`, { status: 413 });
-          }
-          const deadlines = this.#bodyTimeout === null ? state.deadlines : state.readDeadlines(true);
-          deadlines?.waitForBody(this.#bodyTimeout);
-          await this.#deliver(delegate, body);
-        }
-      }
-      if (phase === LANE_HEADERS || phase === LANE_BODY) {
-        if (this.#bodyKind !== BODY_NONE) state.deadlines?.pause();
-        this.#readFinished = true;
-        if (!this.#writeFinished) {
-          owed = false;
-          try {
-            this.#inDelegateFinish = true;
-            const result = delegate.finish();
-            this.#inDelegateFinish = false;
-            if (result) await result;
-          } catch (error) {
-            throw delegateFailure(error);
-          } finally {
-            this.#inDelegateFinish = false;
-          }
-        }
-      }
-      if (this.#writeFinished) {
-        if (stream.writing()) {
-          try {
-            await this.#lastWrite;
-          } catch {
-            // The stream closed; #finishRequest sees it.
-          }
-        }
-        this.#finishRequest();
-      } else if (!this.#detached && !stream.closed()) {
-        stream.setCloseCallback(state.onStreamClose);
-        await new Promise<void>(state.captureFinish);
-      }
-      return !this.#detached && !stream.closed();
-    } catch (error) {
-      await this.#failed(error);
-      return false;
-    } finally {
-      if (!this.#detached) state.busy = false;
-      if (owed) callConnectionClose(delegate);
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
   // Writing
 
   /**
@@ -989,14 +793,6 @@ export class HTTP1Connection implements HTTPConnection {
       state.finishResolve = null;
       resolve();
     }
-  }
-}
-
-function callConnectionClose(delegate: HTTPMessageDelegate): void {
-  try {
-    delegate.onConnectionClose();
-  } catch (error) {
-    appLog.error('Uncaught exception in HTTP message delegate', error);
   }
 }
 

@@ -3,6 +3,7 @@ import type { BaseIOStream } from '@tornado-ts/iostream';
 import type { HTTPMessageDelegate, HTTPRequestContext, HTTPServerConnectionDelegate } from './delegates';
 import { HTTP1Connection } from './http1-connection';
 import { HTTP1ConnectionState, noop } from './http1-connection-state';
+import { serveRequest, wireFastLane } from './http1-fast-lane';
 import { HTTP1ConnectionParameters, type HTTP1ConnectionOptions } from './http1-parameters';
 
 /**
@@ -26,6 +27,7 @@ export class HTTP1ServerConnection {
     this.params = HTTP1ConnectionParameters.from(params);
     this.context = context;
     this.#state = new HTTP1ConnectionState(stream, this.params);
+    wireFastLane(this.#state);
   }
 
   /**
@@ -77,7 +79,7 @@ export class HTTP1ServerConnection {
           stream.close();
           break;
         }
-        const keepGoing = connection.serveRequest(messageDelegate, this.#onExchangeEnd);
+        const keepGoing = serveRequest(connection, state, messageDelegate, this.#onExchangeEnd);
         if (keepGoing === undefined) return;
         if (!keepGoing) break;
       }
