@@ -14,7 +14,7 @@ import { parseHeaderBlock } from './header-block';
 import { exchangeSteps as steps, type HTTP1Connection } from './http1-connection';
 import type { HTTP1ConnectionState } from './http1-connection-state';
 import { callConnectionClose, delegateFailure } from './http1-delegate-calls';
-import { headerBlockEnd } from './http1-head';
+import { headerBlockEnd, readLatin1 } from './http1-head';
 import { parseRequestStartLine } from './start-line';
 
 const LF = 0x0a;
@@ -44,7 +44,7 @@ export const laneHead = {
 export function takeRequestHead(piece: Buffer, maxHeaderCount: number): boolean {
   const end = headerBlockEnd(piece);
   if (end < 0 || piece[0] === CR || piece[0] === LF) return false;
-  const text = piece.toString('latin1', 0, end);
+  const text = readLatin1(piece, 0, end);
   const eol = text.indexOf('\n');
   const line = text.slice(0, eol > 0 && text.charCodeAt(eol - 1) === CR ? eol - 1 : eol);
   try {

@@ -49,6 +49,15 @@ type Latin1Writer = (this: Buffer, text: string, offset: number, length: number)
  */
 const latin1Write = (Buffer.prototype as unknown as { latin1Write?: Latin1Writer }).latin1Write;
 
+type Latin1Reader = (this: Buffer, start: number, end: number) => string;
+/** Node's Buffer#latin1Slice, where present: `toString('latin1', ...)` without the encoding dispatch. */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Reader }).latin1Slice;
+
+/** `bytes` from `start` to `end` as latin1 text (one char per byte). */
+export function readLatin1(bytes: Buffer, start: number, end: number): string {
+  return latin1Slice !== undefined ? latin1Slice.call(bytes, start, end) : bytes.toString('latin1', start, end);
+}
+
 /** Writes `text` (every char at most 0xFF) into `target` from `offset` as latin1. */
 export function writeLatin1(target: Buffer, text: string, offset: number): void {
   if (latin1Write !== undefined) latin1Write.call(target, text, offset, text.length);
@@ -238,7 +247,16 @@ export function endsHeaderBlock(piece: Buffer): boolean {
  * found without a regex or a string.
  */
 export function headerBlockEnd(bytes: Buffer): number {
-  let lf = bytes.indexOf(LF);
+  // A short head is scanned here: cheaper than a native indexOf call per line (Node 20.20).
+  const n = bytes.length < SCAN_LIMIT ? bytes.length : SCAN_LIMIT;
+  for (let i = 0; i < n; i++) {
+    if (bytes[i] !== LF) continue;
+    const next = bytes[i + 1];
+    if (next === LF) return i + 2;
+    if (next === CR && bytes[i + 2] === LF) return i + 3;
+  }
+  if (n === bytes.length) return -1;
+  let lf = bytes.indexOf(LF, n);
   while (lf !== -1) {
     const next = bytes[lf + 1];
     if (next === LF) return lf + 2;
@@ -247,6 +265,9 @@ export function headerBlockEnd(bytes: Buffer): number {
   }
   return -1;
 }
+
+/** headerBlockEnd looks at this many bytes itself before it hands the search to indexOf. */
+const SCAN_LIMIT = 256;
 
 /** Index of the first char after leading blank lines (`\r\n` or `\n`; a lone CR is not a line end). */
 export function skipBlankLines(text: string): number {
