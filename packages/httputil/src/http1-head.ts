@@ -88,7 +88,12 @@ export function isValidReason(reason: string): boolean {
 export function serializeFields(headers: HTTPHeaders): string {
   const flat = flatFieldsOf(headers);
   if (flat !== null && sameFields(flat, lastFields)) {
-    Object.assign(scan, lastScan);
+    scan.te = lastScan.te;
+    scan.cl = lastScan.cl;
+    scan.connection = lastScan.connection;
+    scan.expect = lastScan.expect;
+    scan.date = lastScan.date;
+    scan.nonLatin1 = lastScan.nonLatin1;
     return lastOut;
   }
   clearScan();
