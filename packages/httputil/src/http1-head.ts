@@ -137,7 +137,23 @@ export function joinHead(status: string, fields: string, extra: string): string 
   lastHeadFields = fields;
   lastExtra = extra;
   lastHead = `${status}${fields}${extra}\r\n`;
+  lastHeadBytes = null;
   return lastHead;
+}
+
+/** The latin1 bytes of `lastHead`, made at its first reuse; never changed once made (writes may share it). */
+let lastHeadBytes: Buffer | null = null;
+
+/** The latin1 bytes of a head: for the kept head (see joinHead) one shared, read-only Buffer. */
+export function headBytes(head: string): Buffer {
+  if (head !== lastHead) return Buffer.from(head, 'latin1');
+  return (lastHeadBytes ??= Buffer.from(head, 'latin1'));
+}
+
+/** Writes a head into `target` from 0: the kept head by a plain byte copy of its bytes. */
+export function writeHead(target: Buffer, head: string): void {
+  if (head === lastHead) target.set((lastHeadBytes ??= Buffer.from(head, 'latin1')), 0);
+  else writeLatin1(target, head, 0);
 }
 
 /** serializeFields' output so far: a module variable, so the callback it passes is no closure. */
