@@ -175,6 +175,7 @@ export class BaseIOStream<S extends Duplex = Duplex> {
    * Otherwise returns null and calls `onData` once: with the bytes, synchronously at the end of the
    * socket's 'data' event that brought them, or with null when the stream closes first (a read
    * started then says why). Returns null without calling `onData` when the stream is closed already.
+   * An exception thrown by `onData` is logged on `appLog` and closes the stream.
    * @throws {AlreadyReadingError} when another read is pending.
    */
   readBytesSync(n: number, onData: (data: Buffer | null) => void): Buffer | null {
@@ -385,7 +386,13 @@ export class BaseIOStream<S extends Duplex = Duplex> {
     const data = this.#settledData;
     this.#settledCallback = null;
     this.#settledData = null;
-    callback(data);
+    try {
+      callback(data);
+    } catch (error) {
+      // Thrown into a socket event it would crash the process: logged, and the stream closed.
+      appLog.error('Exception in readBytesSync callback', error);
+      this.close(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   #onEnd = (): void => {

@@ -2,6 +2,7 @@
 // back at once; otherwise the callback gets the bytes at the end of the 'data' event that brought
 // them (after the rest was buffered, so a new read started from the callback sees it), or null
 // when the stream closes first.
+import { appLog, expectLog } from '@tornado-ts/ioloop';
 import { AlreadyReadingError, StreamClosedError } from '@tornado-ts/iostream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAll, sleep, tcpPair, waitFor } from './helpers';
@@ -101,5 +102,17 @@ describe('readBytesSync', () => {
     await writer.write(Buffer.from('xyz'));
     await waitFor(() => more.length > 0);
     expect(more).toEqual(['xyz']);
+  });
+
+  it('logs an exception thrown by the callback and closes the stream', async () => {
+    const [reader, writer] = await tcpPair();
+    reader.readBytesSync(10, () => {
+      throw new Error('parser bug');
+    });
+    await expectLog(appLog, /Exception in readBytesSync callback/, async () => {
+      await writer.write(Buffer.from('x'));
+      await waitFor(() => reader.closed());
+    });
+    expect(reader.error?.message).toBe('parser bug');
   });
 });
