@@ -19,6 +19,7 @@ export class HTTP1ServerConnection {
   #state: HTTP1ConnectionState;
   #serving: Promise<void> | null = null;
   #servingEnded: () => void = noop;
+  #ended = false;
   #delegate: HTTPServerConnectionDelegate | null = null;
 
   /** `params`: options or a prebuilt (shared) {@link HTTP1ConnectionParameters}; `context`: where the peer is. */
@@ -91,11 +92,15 @@ export class HTTP1ServerConnection {
   }
 
   #onExchangeEnd = (keepGoing: boolean): void => {
+    if (this.#ended) return;
     if (keepGoing) this.#serveNext();
     else this.#end();
   };
 
+  /** Once, when the loop is over: timers stopped, the delegate told. */
   #end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
     this.#state.dispose();
     try {
       (this.#delegate as HTTPServerConnectionDelegate).onClose(this);
