@@ -133,7 +133,6 @@ export class HTTP1Connection implements HTTPConnection {
   #lastWrite: Promise<void> = RESOLVED;
   #closeCallback: (() => void) | null = null;
 
-
   /**
    * `params` may be shared options or a prebuilt {@link HTTP1ConnectionParameters}; `context` says
    * where the peer is (logged with errors, read by HTTPServerRequest). `state` is internal.
