@@ -3,9 +3,11 @@
 // response only reads a variable.
 
 let cached = '';
+let cachedLine = '';
 
 function expire(): void {
   cached = '';
+  cachedLine = '';
 }
 
 /** The current time as an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), recomputed at most once a second. */
@@ -16,4 +18,10 @@ export function currentHttpDate(): string {
     setTimeout(expire, 1000 - (now % 1000)).unref();
   }
   return cached;
+}
+
+/** `Date: <currentHttpDate()>\r\n`, the header line as a response head carries it. */
+export function currentDateLine(): string {
+  if (cachedLine === '') cachedLine = `Date: ${currentHttpDate()}\r\n`;
+  return cachedLine;
 }

@@ -55,6 +55,9 @@ function checkedKey(name: string): string {
 /** Appends a field already validated and normalised by a parser (see header-block.ts); set by HTTPHeaders. */
 export let appendParsedField: (headers: HTTPHeaders, key: string, value: string) => void;
 
+/** The name/value pairs of a few-field header set, read-only (null in the Map form); for head writers, set by HTTPHeaders. */
+export let flatFieldsOf: (headers: HTTPHeaders) => readonly string[] | null;
+
 function checkValue(value: string): void {
   if (hasForbiddenValueChar(value)) throw new HTTPInputError(`Invalid header value ${describeInput(value)}`);
 }
@@ -77,6 +80,7 @@ export class HTTPHeaders implements Iterable<[string, string]> {
 
   static {
     appendParsedField = (headers, key, value) => headers.#append(key, value);
+    flatFieldsOf = (headers) => headers.#flat;
   }
 
   /** @throws {HTTPInputError} when a name is not a token or a value holds control characters. */

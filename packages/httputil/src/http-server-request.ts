@@ -55,6 +55,18 @@ function singleHost(headers: HTTPHeaders): string | null {
   return joined;
 }
 
+let lastHost = '';
+let lastHostName: string | null = '';
+
+/** parseHostHeader, remembering the last answer: a server sees the same Host over and over. */
+function hostNameOf(host: string): string | null {
+  if (host !== lastHost) {
+    lastHostName = parseHostHeader(host);
+    lastHost = host;
+  }
+  return lastHostName;
+}
+
 /**
  * One HTTP request as a server sees it (Tornado's `HTTPServerRequest`). Built by the server once
  * the headers are in; `body` is filled in and `parseBody()` called when the body has arrived.
@@ -82,14 +94,11 @@ export class HTTPServerRequest {
   host: string;
   /** `host` lower-cased, without the port. */
   hostName: string;
-  /** Query and body arguments together (query first). */
-  arguments: ArgumentMap;
-  /** Arguments from the query string only. */
-  queryArguments: ArgumentMap;
-  /** Arguments from the body only; filled by `parseBody()`. */
-  bodyArguments: ArgumentMap;
-  /** Uploaded files by field name; filled by `parseBody()`. */
-  files: FileMap;
+  // The argument maps and files are made on first use (most requests have neither a query nor a form body).
+  #arguments: ArgumentMap | null = null;
+  #queryArguments: ArgumentMap | null = null;
+  #bodyArguments: ArgumentMap | null = null;
+  #files: FileMap | null;
   /** Where to write the response; null for a request built by hand. */
   connection: HTTPConnection | null;
   /** The long-lived connection object (opaque), as passed to `startRequest`. */
@@ -121,27 +130,60 @@ export class HTTPServerRequest {
     const host = singleHost(this.headers);
     if (host === null && this.version !== 'HTTP/1.0') throw new HTTPInputError('Missing Host header');
     this.host = host ?? '127.0.0.1';
-    const hostName = parseHostHeader(this.host);
+    const hostName = hostNameOf(this.host);
     if (hostName === null) throw new HTTPInputError(`Invalid Host header ${describeInput(this.host)}`);
     this.hostName = hostName;
 
-    this.files = init.files ?? (Object.create(null) as FileMap);
+    this.#files = init.files ?? null;
     this.startTime = now();
 
     const question = this.uri.indexOf('?');
     this.path = question === -1 ? this.uri : this.uri.slice(0, question);
     this.query = question === -1 ? '' : this.uri.slice(question + 1);
-    this.arguments = createArgumentMap();
-    if (this.query === '') {
-      // No query string, no arguments: skip the parser and its empty Buffer (the usual GET).
-      this.queryArguments = createArgumentMap();
-    } else {
-      this.queryArguments = parseQueryString(this.query, { maxArguments: init.maxArguments });
-      for (const name of Object.keys(this.queryArguments)) {
-        appendArgument(this.arguments, name, ...this.queryArguments[name]);
-      }
+    // No query string, no arguments: the maps wait until asked for (the usual GET).
+    if (this.query !== '') {
+      const queryArguments = parseQueryString(this.query, { maxArguments: init.maxArguments });
+      const all = createArgumentMap();
+      for (const name of Object.keys(queryArguments)) appendArgument(all, name, ...queryArguments[name]);
+      this.#queryArguments = queryArguments;
+      this.#arguments = all;
     }
-    this.bodyArguments = createArgumentMap();
+  }
+
+  /** Query and body arguments together (query first). */
+  get arguments(): ArgumentMap {
+    return (this.#arguments ??= createArgumentMap());
+  }
+
+  set arguments(value: ArgumentMap) {
+    this.#arguments = value;
+  }
+
+  /** Arguments from the query string only. */
+  get queryArguments(): ArgumentMap {
+    return (this.#queryArguments ??= createArgumentMap());
+  }
+
+  set queryArguments(value: ArgumentMap) {
+    this.#queryArguments = value;
+  }
+
+  /** Arguments from the body only; filled by `parseBody()`. */
+  get bodyArguments(): ArgumentMap {
+    return (this.#bodyArguments ??= createArgumentMap());
+  }
+
+  set bodyArguments(value: ArgumentMap) {
+    this.#bodyArguments = value;
+  }
+
+  /** Uploaded files by field name; filled by `parseBody()`. */
+  get files(): FileMap {
+    return (this.#files ??= Object.create(null) as FileMap);
+  }
+
+  set files(value: FileMap) {
+    this.#files = value;
   }
 
   /** The connection's context (remote address and protocol as it saw them), if any. */

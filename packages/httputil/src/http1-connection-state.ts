@@ -1,4 +1,5 @@
 import type { BaseIOStream } from '@tornado-ts/iostream';
+import type { HTTPMessageDelegate } from './delegates';
 import type { HTTP1Connection } from './http1-connection';
 import type { HTTP1ConnectionParameters } from './http1-parameters';
 import { ReadDeadlines, type ReadExpiry } from './read-deadlines';
@@ -29,6 +30,11 @@ export class HTTP1ConnectionState {
   onStreamClose: () => void = noop;
   onLastWrite: () => void = noop;
   onReadDeadline: (kind: ReadExpiry) => void = noop;
+  /** The fast lane's readBytesSync callback: hands the next request's bytes (null: closed) to the exchange waiting for them. */
+  onLaneData: (data: Buffer | null) => void = noop;
+  /** Fast lane: the delegate of the exchange waiting for a request, and who hears how an exchange ended. */
+  laneDelegate: HTTPMessageDelegate | null = null;
+  laneDone: (keepGoing: boolean) => void = noop;
 
   constructor(
     readonly stream: BaseIOStream,

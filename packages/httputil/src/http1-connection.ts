@@ -1,6 +1,6 @@
 import { appLog, genLog } from '@tornado-ts/ioloop';
 import { type BaseIOStream, StreamClosedError, UnsatisfiableReadError } from '@tornado-ts/iostream';
-import { currentHttpDate } from './date-header';
+import { currentDateLine } from './date-header';
 import type {
   HTTPConnection,
   HTTPMessageDelegate,
@@ -25,14 +25,20 @@ import { parseHeaderBlock } from './header-block';
 import { isFieldVchars, isToken } from './http-grammar';
 import { HTTPHeaders } from './http-headers';
 import { HTTP1ConnectionState, noop } from './http1-connection-state';
+import { callConnectionClose, delegateFailure, DelegateFailure } from './http1-delegate-calls';
 import {
   checkLatin1,
   connectionLines,
   errorResponse,
+  headBytes,
   isValidReason,
+  joinHead,
   scan,
   scanFields,
   serializeFields,
+  statusLine,
+  writeHead,
+  writeLatin1,
 } from './http1-head';
 import { readHeadInRounds, takeWholeHead } from './http1-head-reader';
 import { HTTP1ConnectionParameters, type HTTP1ConnectionOptions } from './http1-parameters';
@@ -57,19 +63,25 @@ const BODY_CHUNKED = 2;
 const BODY_UNTIL_CLOSE = 3;
 
 /**
- * The "already logged" mark: a delegate (application) error is logged once where the delegate was
- * called, then travels to the connection boundary inside this wrapper, which only closes.
+ * Internal: the private steps of a server exchange that the fast lane (http1-fast-lane.ts) drives
+ * itself; set by HTTP1Connection's static block, so the lane lives in its own file.
  */
-class DelegateFailure {
-  constructor(readonly cause: unknown) {}
+export interface ExchangeSteps {
+  readMessage(connection: HTTP1Connection, delegate: HTTPMessageDelegate, headWaitStarted: boolean): Promise<boolean>;
+  /** Decides the framing of a request head (may throw HTTPInputError); returns its Content-Length body size, or -1 when chunked or `Expect` was sent. */
+  frame(connection: HTTP1Connection, startLine: RequestStartLine, headers: HTTPHeaders): number;
+  bodyTimeout(connection: HTTP1Connection): number | null;
+  detached(connection: HTTP1Connection): boolean;
+  writeFinished(connection: HTTP1Connection): boolean;
+  /** Marks the request read; `inFinish` brackets the delegate's finish() call (see HTTP1Connection.finish). */
+  setRead(connection: HTTP1Connection, inFinish: boolean): void;
+  lastWrite(connection: HTTP1Connection): Promise<void>;
+  finishRequest(connection: HTTP1Connection): void;
+  deliver(connection: HTTP1Connection, delegate: HTTPMessageDelegate, piece: Buffer): Promise<void>;
+  failed(connection: HTTP1Connection, error: unknown): Promise<void>;
 }
 
-/** What a failed delegate call becomes: input and stream errors pass as they are; anything else is logged once and wrapped. */
-function delegateFailure(error: unknown): unknown {
-  if (error instanceof HTTPInputError || error instanceof StreamClosedError || error instanceof DelegateFailure) return error;
-  appLog.error('Uncaught exception in HTTP message delegate', error);
-  return new DelegateFailure(error);
-}
+export let exchangeSteps: ExchangeSteps;
 
 /**
  * One HTTP/1.x message exchange on a stream: reads a request and writes its response (server), or
@@ -142,6 +154,27 @@ export class HTTP1Connection implements HTTPConnection {
     if (state.onLastWrite === noop) HTTP1Connection.#wire(state);
     state.current = this;
     this.#state = state;
+  }
+
+  static {
+    exchangeSteps = {
+      readMessage: (c, delegate, headWaitStarted) => c.#readMessage(delegate, headWaitStarted),
+      frame: (c, startLine, headers) => {
+        c.#decideFraming(startLine, headers, 0);
+        return c.#expectContinue || c.#bodyKind === BODY_CHUNKED ? -1 : c.#bodyLength;
+      },
+      bodyTimeout: (c) => c.#bodyTimeout,
+      detached: (c) => c.#detached,
+      writeFinished: (c) => c.#writeFinished,
+      setRead: (c, inFinish) => {
+        c.#readFinished = true;
+        c.#inDelegateFinish = inFinish;
+      },
+      lastWrite: (c) => c.#lastWrite,
+      finishRequest: (c) => c.#finishRequest(),
+      deliver: (c, delegate, piece) => c.#deliver(delegate, piece),
+      failed: (c, error) => c.#failed(error),
+    };
   }
 
   /** Fills in the handlers of a new connection state: once per connection, not per exchange. */
@@ -225,7 +258,8 @@ export class HTTP1Connection implements HTTPConnection {
   // ---------------------------------------------------------------------------------------------
   // Reading
 
-  async #readMessage(delegate: HTTPMessageDelegate): Promise<boolean> {
+  /** `headWaitStarted`: the fast lane already started the header wait (and gave back what it read). */
+  async #readMessage(delegate: HTTPMessageDelegate, headWaitStarted = false): Promise<boolean> {
     const state = this.#state;
     const stream = this.stream;
     state.current = this;
@@ -236,7 +270,8 @@ export class HTTP1Connection implements HTTPConnection {
       let headers: HTTPHeaders;
       for (let informational = 0; ; informational++) {
         const deadlines = state.readDeadlines(false);
-        deadlines?.waitForHeaders();
+        if (!headWaitStarted) deadlines?.waitForHeaders();
+        headWaitStarted = false;
         // The usual case: the first piece that arrives holds a whole block, found by a byte
         // search; anything else is read in the regex rounds (see http1-head-reader).
         const first = await stream.readBytes(this.params.maxHeaderSize, PARTIAL);
@@ -331,13 +366,7 @@ export class HTTP1Connection implements HTTPConnection {
     } finally {
       if (this.isClient) state.deadlines?.dispose();
       if (!this.#detached) state.busy = false;
-      if (owed) {
-        try {
-          delegate.onConnectionClose();
-        } catch (error) {
-          appLog.error('Uncaught exception in HTTP message delegate', error);
-        }
-      }
+      if (owed) callConnectionClose(delegate);
     }
   }
 
@@ -572,15 +601,15 @@ export class HTTP1Connection implements HTTPConnection {
     this.#headersWritten = true;
     if (this.stream.closed()) return closedWrite();
     const headLength = head.length;
-    if (chunk === undefined || chunk.length === 0) return this.#send(Buffer.from(head, 'latin1'));
+    if (chunk === undefined || chunk.length === 0) return this.#send(headBytes(head));
     this.#count(chunk.length);
     if (this.#chunkingOutput) return this.#sendChunk(head, chunk);
     if (chunk.length > COPY_LIMIT) {
-      this.stream.write(Buffer.from(head, 'latin1'));
+      this.stream.write(headBytes(head));
       return this.#send(chunk);
     }
     const data = Buffer.allocUnsafe(headLength + chunk.length);
-    data.write(head, 0, headLength, 'latin1');
+    writeHead(data, head);
     data.set(chunk, headLength); // TypedArray set: ~10 ns cheaper than chunk.copy for small pieces
     return this.#send(data);
   }
@@ -690,8 +719,8 @@ export class HTTP1Connection implements HTTPConnection {
     else if (code !== 101 && !this.#disconnectOnFinish && this.#keepAlive10) extra = 'Connection: keep-alive\r\n';
     else if (connection !== undefined) extra = connectionLines(headers);
     if (this.#chunkingOutput && te === undefined) extra += 'Transfer-Encoding: chunked\r\n';
-    if (!hasDate) extra += `Date: ${currentHttpDate()}\r\n`;
-    const head = `HTTP/1.1 ${code} ${reason}\r\n${fields}${extra}\r\n`;
+    if (!hasDate) extra += currentDateLine();
+    const head = joinHead(statusLine(code, reason), fields, extra);
     checkLatin1(head, headers);
     return head;
   }
@@ -738,7 +767,7 @@ export class HTTP1Connection implements HTTPConnection {
     }
     const n = prefix.length;
     const data = Buffer.allocUnsafe(n + chunk.length + 2);
-    data.write(prefix, 0, n, 'latin1');
+    writeLatin1(data, prefix, 0);
     data.set(chunk, n);
     data[n + chunk.length] = CR;
     data[n + chunk.length + 1] = LF;

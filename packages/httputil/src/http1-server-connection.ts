@@ -2,7 +2,8 @@ import { appLog } from '@tornado-ts/ioloop';
 import type { BaseIOStream } from '@tornado-ts/iostream';
 import type { HTTPMessageDelegate, HTTPRequestContext, HTTPServerConnectionDelegate } from './delegates';
 import { HTTP1Connection } from './http1-connection';
-import { HTTP1ConnectionState } from './http1-connection-state';
+import { HTTP1ConnectionState, noop } from './http1-connection-state';
+import { serveRequest, wireFastLane } from './http1-fast-lane';
 import { HTTP1ConnectionParameters, type HTTP1ConnectionOptions } from './http1-parameters';
 
 /**
@@ -17,6 +18,9 @@ export class HTTP1ServerConnection {
   readonly context: HTTPRequestContext | undefined;
   #state: HTTP1ConnectionState;
   #serving: Promise<void> | null = null;
+  #servingEnded: () => void = noop;
+  #ended = false;
+  #delegate: HTTPServerConnectionDelegate | null = null;
 
   /** `params`: options or a prebuilt (shared) {@link HTTP1ConnectionParameters}; `context`: where the peer is. */
   constructor(stream: BaseIOStream, params?: HTTP1ConnectionParameters | HTTP1ConnectionOptions | null, context?: HTTPRequestContext) {
@@ -24,6 +28,7 @@ export class HTTP1ServerConnection {
     this.params = HTTP1ConnectionParameters.from(params);
     this.context = context;
     this.#state = new HTTP1ConnectionState(stream, this.params);
+    wireFastLane(this.#state);
   }
 
   /**
@@ -33,7 +38,11 @@ export class HTTP1ServerConnection {
    */
   startServing(delegate: HTTPServerConnectionDelegate): void {
     if (this.#serving !== null) throw new Error('HTTP1ServerConnection is already serving');
-    this.#serving = this.#serve(delegate);
+    this.#delegate = delegate;
+    this.#serving = new Promise<void>((resolve) => {
+      this.#servingEnded = resolve;
+    });
+    this.#serveNext();
   }
 
   /**
@@ -48,11 +57,20 @@ export class HTTP1ServerConnection {
     if (this.#serving !== null) await this.#serving;
   }
 
-  async #serve(delegate: HTTPServerConnectionDelegate): Promise<void> {
+  /**
+   * The request loop: one exchange after another for as long as each ends synchronously (the fast
+   * lane: a whole request answered at once), else it goes on when the exchange reports its end.
+   */
+  #serveNext(): void {
     const state = this.#state;
     const stream = this.stream;
+    const delegate = this.#delegate as HTTPServerConnectionDelegate;
     try {
-      while (!state.closing && !stream.closed()) {
+      for (;;) {
+        if (state.closing || stream.closed()) {
+          stream.close();
+          break;
+        }
         const connection = new HTTP1Connection(stream, false, this.params, this.context, state);
         let messageDelegate: HTTPMessageDelegate;
         try {
@@ -60,21 +78,35 @@ export class HTTP1ServerConnection {
         } catch (error) {
           appLog.error('Uncaught exception in startRequest', error);
           stream.close();
-          return;
+          break;
         }
-        if (!(await connection.readResponse(messageDelegate))) return;
+        const keepGoing = serveRequest(connection, state, messageDelegate, this.#onExchangeEnd);
+        if (keepGoing === undefined) return;
+        if (!keepGoing) break;
       }
-      stream.close();
     } catch (error) {
       appLog.error('Uncaught exception serving HTTP/1 connection', error);
       stream.close();
-    } finally {
-      state.dispose();
-      try {
-        delegate.onClose(this);
-      } catch (error) {
-        appLog.error('Uncaught exception in onClose', error);
-      }
     }
+    this.#end();
+  }
+
+  #onExchangeEnd = (keepGoing: boolean): void => {
+    if (this.#ended) return;
+    if (keepGoing) this.#serveNext();
+    else this.#end();
+  };
+
+  /** Once, when the loop is over: timers stopped, the delegate told. */
+  #end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#state.dispose();
+    try {
+      (this.#delegate as HTTPServerConnectionDelegate).onClose(this);
+    } catch (error) {
+      appLog.error('Uncaught exception in onClose', error);
+    }
+    this.#servingEnded();
   }
 }

@@ -19,6 +19,9 @@ export interface ReadTimeoutSettings {
   readonly bodyTimeout: number | null;
 }
 
+/** #waitBytes of a wait whose first bytes are reported by noteHeadBytes (no byte count read per request). */
+const BYTES_REPORTED = -2;
+
 const PHASE_NONE = 0;
 const PHASE_HEADERS = 1;
 const PHASE_BODY = 2;
@@ -43,6 +46,8 @@ export class ReadDeadlines {
   #phase = PHASE_NONE;
   #waitStart = 0;
   #waitBytes = 0;
+  /** The socket counts bytes (false for pipes, whose whole header wait counts as one); read once. */
+  #countsBytes: boolean | null = null;
   /** When the first bytes of the awaited header block were noticed; -1 before that. */
   #partialSince = -1;
   #bodyDeadline = Infinity;
@@ -72,6 +77,33 @@ export class ReadDeadlines {
     // Without a byte count (pipes) the whole wait counts as a header wait.
     this.#partialSince = bytes < 0 ? this.#waitStart : -1;
     this.#ensurePeriod(Math.min(this.#headerLimit, this.#idleLimit as number));
+  }
+
+  /**
+   * A header block is awaited from now on, and the caller reports its first bytes with
+   * {@link noteHeadBytes} (the server's fast lane sees every arrival): as `waitForHeaders`, without
+   * reading the socket's byte count per request.
+   */
+  waitForReportedHeaders(): void {
+    if (this.#headerLimit === null) {
+      this.#phase = PHASE_HEADERS;
+      return;
+    }
+    this.#countsBytes ??= this.#bytesRead() >= 0;
+    if (!this.#countsBytes) {
+      this.waitForHeaders();
+      return;
+    }
+    this.#phase = PHASE_HEADERS;
+    this.#waitStart = performance.now();
+    this.#waitBytes = BYTES_REPORTED;
+    this.#partialSince = -1;
+    this.#ensurePeriod(Math.min(this.#headerLimit, this.#idleLimit as number));
+  }
+
+  /** Bytes of the awaited header block arrived (see waitForReportedHeaders): its header time starts now. */
+  noteHeadBytes(): void {
+    if (this.#phase === PHASE_HEADERS && this.#waitBytes === BYTES_REPORTED && this.#partialSince < 0) this.#partialSince = performance.now();
   }
 
   /** A body is being read from now on; it must be complete within `timeout` ms (null: no limit). */
@@ -125,7 +157,7 @@ export class ReadDeadlines {
     }
     if (this.#headerLimit === null) return;
     if (this.#partialSince < 0) {
-      if (this.#bytesRead() === this.#waitBytes) {
+      if (this.#waitBytes === BYTES_REPORTED || this.#bytesRead() === this.#waitBytes) {
         if (now - this.#waitStart >= (this.#idleLimit as number)) this.#expire('idle');
         return;
       }

@@ -81,6 +81,11 @@ export class BaseIOStream<S extends Duplex = Duplex> {
   #regexImmediate: NodeJS.Immediate | null = null;
   #readTarget: Uint8Array = EMPTY;
   #readFilled = 0;
+  /** readBytesSync: who gets the bytes (or null for a close), instead of a promise. */
+  #readCallback: ((data: Buffer | null) => void) | null = null;
+  /** A readBytesSync callback settled during a 'data' event or close(), run once the stream's own bookkeeping is done. */
+  #settledCallback: ((data: Buffer | null) => void) | null = null;
+  #settledData: Buffer | null = null;
 
   #captureRead = (resolve: (value: Buffer | number) => void, reject: (reason: unknown) => void): void => {
     this.#readResolve = resolve;
@@ -162,6 +167,35 @@ export class BaseIOStream<S extends Duplex = Duplex> {
     this.#readPartial = options?.partial === true;
     this.#beginRead();
     return promise as Promise<Buffer>;
+  }
+
+  /**
+   * A partial read of at most `n` bytes without a promise, for parsers on a hot path: returns the
+   * bytes at once when some are buffered (as `readBytes(n, { partial: true })` would resolve).
+   * Otherwise returns null and calls `onData` once: with the bytes, synchronously at the end of the
+   * socket's 'data' event that brought them, or with null when the stream closes first (a read
+   * started then says why). Returns null without calling `onData` when the stream is closed already.
+   * An exception thrown by `onData` is logged on `appLog` and closes the stream.
+   * @throws {AlreadyReadingError} when another read is pending.
+   */
+  readBytesSync(n: number, onData: (data: Buffer | null) => void): Buffer | null {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`readBytesSync needs a positive integer, got ${n}`);
+    if (this.#readKind !== READ_NONE) throw new AlreadyReadingError('Already reading: a stream allows one pending read at a time');
+    const buffer = this.#buffer;
+    if (buffer.length > 0) {
+      const front = buffer.contiguous;
+      return buffer.consume(front < n ? front : n);
+    }
+    if (this.#closed) return null;
+    this.#readKind = READ_BYTES;
+    this.#readBytes = n;
+    this.#readPartial = true;
+    this.#readCallback = onData;
+    if (this.#paused) {
+      this.#paused = false;
+      this.#socket.resume();
+    }
+    return null;
   }
 
   /**
@@ -258,6 +292,7 @@ export class BaseIOStream<S extends Duplex = Duplex> {
       this.#linger = endThenDestroy(this.#socket, this.#error !== null);
     }
     this.#scheduleCloseCallback();
+    if (this.#settledCallback !== null) this.#runSettledCallback();
   }
 
   /** True once the stream is closed (or detached); bytes still buffered can be read. */
@@ -334,12 +369,31 @@ export class BaseIOStream<S extends Duplex = Duplex> {
   #onData = (chunk: Buffer): void => {
     if (this.#closed) return;
     const kind = this.#readKind;
-    if ((kind === READ_UNTIL || kind === READ_BYTES) && this.#buffer.length === 0 && this.#readFromChunk(chunk)) return;
+    if ((kind === READ_UNTIL || kind === READ_BYTES) && this.#buffer.length === 0 && this.#readFromChunk(chunk)) {
+      if (this.#settledCallback !== null) this.#runSettledCallback();
+      return;
+    }
     if (kind === READ_INTO) chunk = this.#fillTarget(chunk);
     this.#buffer.push(chunk);
     if (kind !== READ_NONE) this.#progress(false);
     else this.#pauseIfFull();
+    if (this.#settledCallback !== null) this.#runSettledCallback();
   };
+
+  /** Hands a settled readBytesSync its bytes (null: closed); the callback may start the next read. */
+  #runSettledCallback(): void {
+    const callback = this.#settledCallback as (data: Buffer | null) => void;
+    const data = this.#settledData;
+    this.#settledCallback = null;
+    this.#settledData = null;
+    try {
+      callback(data);
+    } catch (error) {
+      // Thrown into a socket event it would crash the process: logged, and the stream closed.
+      appLog.error('Exception in readBytesSync callback', error);
+      this.close(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
 
   #onEnd = (): void => {
     if (!this.#closed) this.close();
@@ -555,6 +609,13 @@ export class BaseIOStream<S extends Duplex = Duplex> {
   }
 
   #resolveRead(value: Buffer | number): void {
+    const callback = this.#readCallback;
+    if (callback !== null) {
+      this.#resetRead();
+      this.#settledCallback = callback;
+      this.#settledData = value as Buffer;
+      return;
+    }
     const resolve = this.#readResolve;
     this.#resetRead();
     resolve(value);
@@ -562,6 +623,13 @@ export class BaseIOStream<S extends Duplex = Duplex> {
 
   /** Rejects the pending read; marked handled, since a caller may have started it and moved on. */
   #rejectRead(error: Error): void {
+    const callback = this.#readCallback;
+    if (callback !== null) {
+      this.#resetRead();
+      this.#settledCallback = callback;
+      this.#settledData = null;
+      return;
+    }
     const reject = this.#readReject;
     this.#readPromise?.catch(noop);
     this.#resetRead();
@@ -573,6 +641,7 @@ export class BaseIOStream<S extends Duplex = Duplex> {
     this.#readPromise = null;
     this.#readResolve = noop;
     this.#readReject = noop;
+    this.#readCallback = null;
     this.#readPartial = false;
     this.#readMaxBytes = Infinity;
     this.#scanFrom = 0;
