@@ -171,6 +171,20 @@ export class HTTPHeaders implements Iterable<[string, string]> {
   set(name: string, value: string): void {
     const key = checkedKey(name);
     checkValue(value);
+    this.#put(key, value);
+  }
+
+  /**
+   * `set` without the scan of the value, for a value the caller generated itself from digits, hex
+   * digits and quotes only (e.g. an ETag it hashed); never for a value that came from outside.
+   * @throws {HTTPInputError} when the name is not a token.
+   */
+  setGeneratedValue(name: string, value: string): void {
+    this.#put(checkedKey(name), value);
+  }
+
+  /** Replaces the values of a checked, canonical `key` (an existing name keeps its position). */
+  #put(key: string, value: string): void {
     const flat = this.#flat;
     if (flat !== null) {
       const at = indexOfName(flat, key);

@@ -405,3 +405,27 @@ describe('HTTPHeaders in its small (flat) and large (Map) forms', () => {
     }
   });
 });
+
+describe('setGeneratedValue', () => {
+  it('replaces like set, keeping the position, in the flat and the Map form', () => {
+    const small = new HTTPHeaders({ Etag: '"old"', 'Content-Type': 'text/plain' });
+    small.setGeneratedValue('etag', '"e02aa1b106d5c7c6a98def2b13005d5b84fd8dc8"');
+    small.setGeneratedValue('Content-Length', '12');
+    expect([...small]).toEqual([
+      ['Etag', '"e02aa1b106d5c7c6a98def2b13005d5b84fd8dc8"'],
+      ['Content-Type', 'text/plain'],
+      ['Content-Length', '12'],
+    ]);
+    const large = new HTTPHeaders();
+    for (let i = 0; i < 20; i++) large.add(`X-${i}`, String(i));
+    large.add('Etag', '"a"');
+    large.add('Etag', '"b"');
+    large.setGeneratedValue('Etag', '"c"');
+    expect(large.getList('Etag')).toEqual(['"c"']);
+    expect([...large.keys()].indexOf('Etag')).toBe(20);
+  });
+
+  it('still rejects a name that is not a token', () => {
+    expect(() => new HTTPHeaders().setGeneratedValue('Bad Name', '1')).toThrow(HTTPInputError);
+  });
+});

@@ -5,10 +5,27 @@ import { createHash, hash } from 'node:crypto';
 /** Bodies up to this size are hashed in one call (no Hash object); larger ones are streamed through one. */
 const ONE_SHOT_LIMIT = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
+/** Largest body whose ETag is memoised (a copy of the body is kept to compare the next one with). */
+const MEMO_LIMIT = 64;
+
+// The last small body hashed and its ETag: a server answering the same small body again (a hello
+// world, a fixed JSON reply) compares up to 64 bytes instead of hashing; any other body recomputes.
+let memoBody: Buffer = EMPTY;
+let memoEtag = `"${hash('sha1', EMPTY, 'hex')}"`;
+
+function etagOfBody(body: Buffer): string {
+  if (body.length > MEMO_LIMIT) return `"${hash('sha1', body, 'hex')}"`;
+  if (body.length === memoBody.length && body.equals(memoBody)) return memoEtag;
+  const etag = `"${hash('sha1', body, 'hex')}"`;
+  // A copy: the caller may reuse or change its buffer after the response.
+  memoBody = Buffer.from(body);
+  memoEtag = etag;
+  return etag;
+}
 
 /** The default ETag of a response body: its SHA-1 in hex, quoted (Tornado's `compute_etag`). */
 export function etagOfChunks(chunks: readonly Buffer[]): string {
-  if (chunks.length <= 1) return `"${hash('sha1', chunks.length === 0 ? EMPTY : chunks[0], 'hex')}"`;
+  if (chunks.length <= 1) return etagOfBody(chunks.length === 0 ? EMPTY : chunks[0]);
   let size = 0;
   for (let i = 0; i < chunks.length; i++) size += chunks[i].length;
   // A few small chunks are cheaper joined than fed to a Hash object one by one.

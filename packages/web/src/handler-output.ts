@@ -101,7 +101,7 @@ export function finishResponse(handler: RequestHandler, state: HandlerState, chu
       const buffer = state.buffer;
       let length = 0;
       for (let i = 0; i < buffer.length; i++) length += buffer[i].length;
-      state.headers.set('Content-Length', String(length));
+      state.headers.setGeneratedValue('Content-Length', String(length));
     }
   }
   const connection = request.connection;

@@ -439,7 +439,7 @@ export class RequestHandler {
     if (this.computeEtag === defaultComputeEtag) {
       // Our own quoted hex digest needs none of setHeader's checks on what it would send.
       const state = this.#state;
-      state.headers.set('Etag', etagOfChunks(state.buffer));
+      state.headers.setGeneratedValue('Etag', etagOfChunks(state.buffer));
       state.pristine = false;
       return;
     }

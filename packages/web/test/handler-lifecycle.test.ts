@@ -286,6 +286,31 @@ describe('ETags of buffered output', () => {
     expect(etagOfChunks(big)).toBe(sha1(Buffer.concat(big)));
   });
 
+  test('the memo of the last small body never answers for a different body', () => {
+    const first = Buffer.from('Hello, world');
+    const sameLength = Buffer.from('Hello, World');
+    expect(etagOfChunks([first])).toBe(sha1(first));
+    expect(etagOfChunks([Buffer.from('Hello, world')])).toBe(sha1(first));
+    expect(etagOfChunks([sameLength])).toBe(sha1(sameLength));
+    expect(etagOfChunks([first])).toBe(sha1(first));
+    // The memo keeps its own copy: changing the caller's buffer afterwards changes nothing.
+    const reused = Buffer.from('abc');
+    expect(etagOfChunks([reused])).toBe(sha1(Buffer.from('abc')));
+    reused.write('xyz');
+    expect(etagOfChunks([reused])).toBe(sha1(Buffer.from('xyz')));
+    expect(etagOfChunks([Buffer.from('abc')])).toBe(sha1(Buffer.from('abc')));
+    // Empty, at the 64-byte limit, and just over it.
+    expect(etagOfChunks([Buffer.alloc(0)])).toBe(sha1(Buffer.alloc(0)));
+    for (const size of [64, 65]) {
+      const a = Buffer.alloc(size, 'a');
+      const b = Buffer.alloc(size, 'a');
+      b[size - 1] = 0x62;
+      expect(etagOfChunks([a])).toBe(sha1(a));
+      expect(etagOfChunks([b])).toBe(sha1(b));
+      expect(etagOfChunks([a])).toBe(sha1(a));
+    }
+  });
+
   test('a handler that writes several times gets the ETag of the joined body', async () => {
     class Pieces extends RequestHandler {
       get() {
