@@ -35,7 +35,9 @@ export default {
     { peer: 'HTTPServer', baseline: 'Python Tornado web', atLeast: 5 },
     { peer: 'HTTPServer', baseline: 'node:http', latency: 'p99', atMost: 1 },
     { peer: 'web Application', baseline: 'node:http', atLeast: 1.1 },
-    { peer: 'web Application', baseline: 'Python Tornado', atLeast: 8 },
+    // Issue #7's 8x is framework against framework: its Python figure (0.12x node:http) is Tornado's web form,
+    // as in the json suite; the bare callback server is no like-for-like baseline for a web framework.
+    { peer: 'web Application', baseline: 'Python Tornado web', atLeast: 8 },
   ],
   peers: [
     nodePeer('net minimal', 'net-server.mjs', 'the ceiling, not a real server: `node:net`, finds each `\\r\\n\\r\\n` and writes a fixed response, parses nothing else'),
