@@ -1,3 +1,5 @@
+import { afterAll, beforeAll } from 'vitest';
+import { accessLog } from '@tornado-ts/ioloop';
 import type { HTTPServerConnectionDelegate } from '@tornado-ts/httputil';
 import type { HTTPServer, HTTPServerOptions } from '@tornado-ts/httpserver';
 import { IOStream } from '@tornado-ts/iostream';
@@ -6,6 +8,9 @@ import { ResourceTracker } from '@tornado-ts/test-utils';
 
 // captureLogs lives in @tornado-ts/testing now; re-exported so the tests keep importing it from here.
 export { captureLogs, type CapturedRecord } from '@tornado-ts/testing';
+import { Application } from '../src/application';
+import type { RouteSpec } from '../src/routing';
+import type { ApplicationSettingsInput } from '../src/settings';
 
 /** `track(thing)` registers a server or stream; `closeAll()` (in afterEach) closes them all. */
 export const { track, closeAll } = new ResourceTracker();
@@ -70,4 +75,35 @@ export function parseRawResponse(raw: string): RawResponse {
     (headers[name] ??= []).push(line.slice(colon + 1).trim());
   }
   return { statusLine, status: Number(statusLine.split(' ')[1]), headers, body: end === -1 ? '' : raw.slice(end + 4) };
+}
+
+/** Mutes the access log for the calling test file (one line per request would bury the output). */
+export function muteAccessLog(): void {
+  const quiet = () => {};
+  let previous: ReturnType<typeof accessLog.setSink>;
+  beforeAll(() => {
+    previous = accessLog.setSink({ debug: quiet, info: quiet, warn: quiet, error: quiet });
+  });
+  afterAll(() => {
+    accessLog.setSink(previous);
+  });
+}
+
+/** What a `serveRoutes` GET returns. */
+export interface TextResponse {
+  status: number;
+  body: string;
+  headers: Headers;
+}
+
+/** Serves an Application of `routes` and returns a GET that reads status, body text and headers. */
+export async function serveRoutes(
+  routes: RouteSpec[],
+  settings: ApplicationSettingsInput = {},
+): Promise<(path: string) => Promise<TextResponse>> {
+  const server = await startServer(new Application(routes, settings));
+  return async (path: string) => {
+    const response = await server.fetch(path);
+    return { status: response.status, body: await response.text(), headers: response.headers };
+  };
 }

@@ -230,6 +230,9 @@ describe('virtual hosts', () => {
     app.defaultHost = 'www.test.com';
     expect(app.settings.defaultHost).toBe('www.test.com');
     expect((await getWithHost(port, '/baz', '127.0.0.1')).body).toBe('[2]');
+    expect((await getWithHost(port, '/foo', '127.0.0.1')).status).toBe(404);
+    app.settings.defaultHost = 'www.example.com'; // the setting itself is read per request too
+    expect((await getWithHost(port, '/foo', '127.0.0.1')).body).toBe('[0]');
     app.defaultHost = undefined;
     expect((await getWithHost(port, '/baz', '127.0.0.1')).status).toBe(404);
   });

@@ -8,38 +8,21 @@
 
 import { join } from 'node:path';
 import { DictLoader } from '@tornado-ts/template';
-import { accessLog, appLog, expectLog } from '@tornado-ts/ioloop';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Application } from '../src/application';
+import { appLog, expectLog } from '@tornado-ts/ioloop';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ApplicationSettingsInput } from '../src/settings';
 import { HTTPError } from '../src/errors';
 import { RequestHandler } from '../src/request-handler';
-import type { RouteSpec } from '../src/routing';
 import { TemplateModule } from '../src/template-module';
 import { DEFAULT_UI_MODULES, loadUIMethods, loadUIModules } from '../src/template-ui-registry';
 import { LinkifyModule, UIModule, XsrfFormHtmlModule } from '../src/ui-module';
-import { closeAll, startServer } from './helpers';
+import { closeAll, muteAccessLog, serveRoutes } from './helpers';
 
 const TEMPLATES = join(import.meta.dirname, 'fixtures', 'templates');
 
 afterEach(closeAll);
-// One access-log line per request would bury the output; the expected errors go through expectLog.
-const quiet = () => {};
-let accessSink: ReturnType<typeof accessLog.setSink>;
-beforeAll(() => {
-  accessSink = accessLog.setSink({ debug: quiet, info: quiet, warn: quiet, error: quiet });
-});
-afterAll(() => {
-  accessLog.setSink(accessSink);
-});
-
-async function serve(routes: RouteSpec[], settings: ApplicationSettingsInput = {}) {
-  const server = await startServer(new Application(routes, settings));
-  return async (path: string) => {
-    const response = await server.fetch(path);
-    return { status: response.status, body: await response.text() };
-  };
-}
+muteAccessLog();
+const serve = serveRoutes;
 
 /** Renders the template named by the `name` argument. */
 class PageHandler extends RequestHandler {

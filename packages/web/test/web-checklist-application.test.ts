@@ -1,11 +1,8 @@
 // Application and routing cases of Tornado's web_test.py that had no counterpart yet, in our
-// words: Tornado's host-matching scenario in full (HostMatchingTest), a default host changed while
-// serving (DefaultHostMatchingTest), RedirectHandler on a route starting with `//` and with a query
+// words (HostMatchingTest and DefaultHostMatchingTest are in routing-application.test.ts): RedirectHandler on a route starting with `//` and with a query
 // in its target (WSGISafeWebTest.test_web_redirect_double_slash,
 // RedirectHandlerTest.test_redirect_with_appending_argument), URLSpec.reverse on its own
 // (URLSpecReverseTest) and app.listen (ApplicationTest).
-// Not applicable: Tornado's `app.default_host` attribute (ours is the defaultHost setting, read per
-// request, so changing it in app.settings is the equivalent).
 import { accessLog } from '@tornado-ts/ioloop';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Application, RedirectHandler, RequestHandler, ReverseUrlError, URLSpec, url } from '../src';
@@ -20,57 +17,9 @@ afterEach(async () => {
   await closeAll();
 });
 
-/** Answers with its `reply` kwarg (Tornado's HostMatchingTest.Handler). */
-class Reply extends RequestHandler {
-  reply = '';
-  override initialize(kwargs: Record<string, unknown>) {
-    this.reply = String(kwargs.reply);
-  }
-  get() {
-    this.write(this.reply);
-  }
-}
-
 async function get(port: number, path: string, host = '127.0.0.1', extra = '') {
   return parseRawResponse(await rawExchange(port, `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n${extra}\r\n`));
 }
-
-describe('virtual hosts', () => {
-  it('host patterns are regular expressions, tried in the order added, several per host (HostMatchingTest.test_host_matching)', async () => {
-    const app = new Application([['/foo', Reply, { reply: 'wildcard' }]]);
-    app.addHandlers('www.example.com', [['/foo', Reply, { reply: '[0]' }]]);
-    app.addHandlers('www\\.example\\.com', [['/bar', Reply, { reply: '[1]' }]]);
-    app.addHandlers('www.example.com', [['/baz', Reply, { reply: '[2]' }]]);
-    app.addHandlers('www.e.*e.com', [['/baz', Reply, { reply: '[3]' }]]);
-    const { port } = await startServer(app);
-
-    expect((await get(port, '/foo')).body).toBe('wildcard');
-    expect((await get(port, '/bar')).status).toBe(404);
-    expect((await get(port, '/baz')).status).toBe(404);
-
-    expect((await get(port, '/foo', 'www.example.com')).body).toBe('[0]');
-    expect((await get(port, '/bar', 'www.example.com')).body).toBe('[1]');
-    expect((await get(port, '/baz', 'www.example.com')).body).toBe('[2]');
-    expect((await get(port, '/baz', 'www.exe.com')).body).toBe('[3]');
-  });
-
-  it('defaultHost serves unknown hosts, not proxied requests, and may change while serving (DefaultHostMatchingTest.test_default_host_matching)', async () => {
-    const app = new Application([], { defaultHost: 'www.example.com' });
-    app.addHandlers('www.example.com', [['/foo', Reply, { reply: '[0]' }]]);
-    app.addHandlers('www\\.example\\.com', [['/bar', Reply, { reply: '[1]' }]]);
-    app.addHandlers('www.test.com', [['/baz', Reply, { reply: '[2]' }]]);
-    const { port } = await startServer(app);
-
-    expect((await get(port, '/foo')).body).toBe('[0]');
-    expect((await get(port, '/bar')).body).toBe('[1]');
-    expect((await get(port, '/baz')).status).toBe(404);
-    expect((await get(port, '/foo', '127.0.0.1', 'X-Real-Ip: 127.0.0.1\r\n')).status).toBe(404);
-
-    app.settings.defaultHost = 'www.test.com';
-    expect((await get(port, '/baz')).body).toBe('[2]');
-    expect((await get(port, '/foo')).status).toBe(404);
-  });
-});
 
 describe('RedirectHandler', () => {
   it('serves a route that starts with two slashes, redirecting to its target (WSGISafeWebTest.test_web_redirect_double_slash)', async () => {

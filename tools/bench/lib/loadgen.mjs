@@ -38,3 +38,40 @@ async function measure(load, ms) {
   await load.pause();
   return { ops, ms: elapsed, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
+
+/**
+ * The Load of a ping-pong suite (echo, websocket): `connections` connections, each sending one
+ * message and waiting for its echo before the next. `connect(state)` opens one and calls
+ * `echoed(state)` on each complete echo, sending again when it returns true; `send(conn)` starts a
+ * round trip, `end(conn)` closes a connection and resolves once it is closed.
+ */
+export async function pingPongLoad(connections, connect, { send, end }) {
+  const state = { completed: 0, running: false, idle: connections, connections, whenIdle: null };
+  const conns = await Promise.all(Array.from({ length: connections }, () => connect(state)));
+  return {
+    count: () => state.completed,
+    resume() {
+      state.running = true;
+      state.idle = 0;
+      for (const conn of conns) send(conn);
+    },
+    pause() {
+      state.running = false;
+      if (state.idle === connections) return Promise.resolve();
+      return new Promise((resolve) => {
+        state.whenIdle = resolve;
+      });
+    },
+    async close() {
+      await Promise.all(conns.map(end));
+    },
+  };
+}
+
+/** Counts one completed round trip; true when the connection should send again (not pausing). */
+export function echoed(state) {
+  state.completed++;
+  if (state.running) return true;
+  if (++state.idle === state.connections) state.whenIdle?.();
+  return false;
+}

@@ -2,33 +2,17 @@
 // bytes ending in \n and waiting for all of it to come back before sending the next (round trips).
 import { once } from 'node:events';
 import net from 'node:net';
-import { serveLoad } from '../../lib/loadgen.mjs';
+import { echoed, pingPongLoad, serveLoad } from '../../lib/loadgen.mjs';
 
 serveLoad(async ({ host, port, connections, lineBytes }) => {
   const line = Buffer.alloc(lineBytes, 'x');
   line[lineBytes - 1] = 0x0a;
   await checkEcho(host, port, line);
 
-  const state = { completed: 0, running: false, idle: connections, connections, whenIdle: null };
-  const sockets = await Promise.all(Array.from({ length: connections }, () => connect(host, port, line, state)));
-  return {
-    count: () => state.completed,
-    resume() {
-      state.running = true;
-      state.idle = 0;
-      for (const socket of sockets) socket.write(line);
-    },
-    pause() {
-      state.running = false;
-      if (state.idle === connections) return Promise.resolve();
-      return new Promise((resolve) => {
-        state.whenIdle = resolve;
-      });
-    },
-    async close() {
-      await Promise.all(sockets.map((socket) => (socket.end(), once(socket, 'close'))));
-    },
-  };
+  return pingPongLoad(connections, (state) => connect(host, port, line, state), {
+    send: (socket) => socket.write(line),
+    end: (socket) => (socket.end(), once(socket, 'close')),
+  });
 });
 
 /**
@@ -44,9 +28,7 @@ async function connect(host, port, line, state) {
     if (received < line.length) return;
     if (received > line.length) throw new Error(`echo sent ${received} bytes for a ${line.length}-byte line`);
     received = 0;
-    state.completed++;
-    if (state.running) socket.write(line);
-    else if (++state.idle === state.connections) state.whenIdle?.();
+    if (echoed(state)) socket.write(line);
   }
   await once(socket, 'connect');
   return socket;

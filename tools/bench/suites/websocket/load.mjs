@@ -2,33 +2,17 @@
 // text message of `messageBytes` bytes and waiting for its echo before sending the next.
 import { once } from 'node:events';
 import { WebSocket } from 'ws';
-import { serveLoad } from '../../lib/loadgen.mjs';
+import { echoed, pingPongLoad, serveLoad } from '../../lib/loadgen.mjs';
 
 serveLoad(async ({ host, port, connections, messageBytes }) => {
   const url = `ws://${host}:${port}/`;
   const message = 'x'.repeat(messageBytes);
   await checkEcho(url, message);
 
-  const state = { completed: 0, running: false, idle: connections, connections, whenIdle: null };
-  const sockets = await Promise.all(Array.from({ length: connections }, () => connect(url, message, state)));
-  return {
-    count: () => state.completed,
-    resume() {
-      state.running = true;
-      state.idle = 0;
-      for (const ws of sockets) ws.send(message);
-    },
-    pause() {
-      state.running = false;
-      if (state.idle === connections) return Promise.resolve();
-      return new Promise((resolve) => {
-        state.whenIdle = resolve;
-      });
-    },
-    async close() {
-      await Promise.all(sockets.map((ws) => (ws.close(1000), once(ws, 'close'))));
-    },
-  };
+  return pingPongLoad(connections, (state) => connect(url, message, state), {
+    send: (ws) => ws.send(message),
+    end: (ws) => (ws.close(1000), once(ws, 'close')),
+  });
 });
 
 /** One connection: each echo counts one message, then sends again unless paused. */
@@ -36,9 +20,7 @@ async function connect(url, message, state) {
   const ws = new WebSocket(url, { perMessageDeflate: false });
   ws.on('message', (data) => {
     if (data.length !== message.length) throw new Error(`echo of ${data.length} bytes for a ${message.length}-byte message`);
-    state.completed++;
-    if (state.running) ws.send(message);
-    else if (++state.idle === state.connections) state.whenIdle?.();
+    if (echoed(state)) ws.send(message);
   });
   await once(ws, 'open');
   return ws;
