@@ -11,6 +11,7 @@ import {
 import { endThenDestroy } from './linger';
 import { PendingWrites, quietRejection } from './pending-writes';
 import { ReadBuffer } from './read-buffer';
+import { attachReadSink, detachReadSink } from './shared-read-buffer';
 import { delimiterBytes, describePattern, searchRegex } from './read-patterns';
 import {
   DEFAULT_MAX_BUFFER_SIZE,
@@ -99,7 +100,7 @@ export class BaseIOStream<S extends Duplex = Duplex> {
     this.#maxWriteBufferSize = positiveLimit('maxWriteBufferSize', options.maxWriteBufferSize, Infinity);
     const chunkSize = positiveLimit('readChunkSize', options.readChunkSize, DEFAULT_READ_CHUNK_SIZE);
     this.#readChunkSize = Math.max(1, Math.min(chunkSize, Math.floor(this.#maxBufferSize / 2)));
-    socket.on('data', this.#onData);
+    if (!attachReadSink(socket, this.#onData)) socket.on('data', this.#onData);
     socket.on('end', this.#onEnd);
     socket.on('error', this.#onError);
     socket.on('close', this.#onClose);
@@ -357,7 +358,7 @@ export class BaseIOStream<S extends Duplex = Duplex> {
     this.#closed = true;
     this.#detached = true;
     this.#closeCallback = null;
-    socket.off('data', this.#onData);
+    if (!detachReadSink(socket)) socket.off('data', this.#onData);
     socket.off('end', this.#onEnd);
     socket.off('error', this.#onError);
     socket.off('close', this.#onClose);

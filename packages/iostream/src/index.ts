@@ -8,6 +8,7 @@ export {
 } from './base-iostream';
 export { IOStream, type ConnectOptions, type StartTlsOptions } from './iostream';
 export { SSLIOStream, type SSLConnectOptions } from './ssl-iostream';
+export { useSharedReadBuffer } from './shared-read-buffer';
 export { PipeIOStream, type PipeIOStreamOptions } from './pipe-iostream';
 export {
   StreamClosedError,

@@ -4,6 +4,7 @@ import type { WaitOptions } from '@tornado-ts/ioloop';
 import { BaseIOStream, type IOStreamOptions } from './base-iostream';
 import { StreamClosedError } from './errors';
 import { quietRejection } from './pending-writes';
+import { connectWithSharedReadBuffer } from './shared-read-buffer';
 import type { SSLIOStream } from './ssl-iostream';
 import { whenReady } from './when-ready';
 
@@ -40,7 +41,7 @@ export class IOStream<S extends net.Socket = net.Socket> extends BaseIOStream<S>
    * StreamClosedError (the socket error as `realError`) or ioloop's TimeoutError / the abort reason.
    */
   static connect(port: number, host: string, options: ConnectOptions = {}): Promise<IOStream> {
-    const socket = net.connect({
+    const socket = connectWithSharedReadBuffer({
       port,
       host,
       localAddress: options.localAddress,

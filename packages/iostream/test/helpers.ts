@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { format } from 'node:util';
 import type { Logger, LogLevel } from '@tornado-ts/ioloop';
-import { type BaseIOStream, IOStream, type IOStreamOptions, PipeIOStream, SSLIOStream } from '@tornado-ts/iostream';
+import { type BaseIOStream, IOStream, type IOStreamOptions, PipeIOStream, SSLIOStream, useSharedReadBuffer } from '@tornado-ts/iostream';
 
 /** A connected pair: the first stream reads what the second writes (Tornado's `rs, ws`). */
 export type StreamPair = [reader: BaseIOStream, writer: BaseIOStream];
@@ -55,11 +55,27 @@ export async function refusedPort(): Promise<number> {
   return port;
 }
 
-/** Two IOStreams over a TCP connection on 127.0.0.1: [server side, client side]. */
+/**
+ * Two IOStreams over a TCP connection on 127.0.0.1: [server side, client side]. Both ends read
+ * through the shared read buffer, as a TCPServer's streams and `IOStream.connect`'s do.
+ */
 export const tcpPair: PairFactory = async (options) => {
   const { server, port } = await listen();
+  if (!useSharedReadBuffer(server)) throw new Error('useSharedReadBuffer refused a plain listening server');
   const accepted = nextConnection(server);
   const client = track(await IOStream.connect(port, '127.0.0.1', options));
+  const serverStream = track(new IOStream(await accepted, options));
+  server.close();
+  return [serverStream, client];
+};
+
+/** Like {@link tcpPair}, but both sockets are plain Node sockets whose reads arrive as 'data' events. */
+export const dataEventTcpPair: PairFactory = async (options) => {
+  const { server, port } = await listen();
+  const accepted = nextConnection(server);
+  const socket = net.connect(port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const client = track(new IOStream(socket, options));
   const serverStream = track(new IOStream(await accepted, options));
   server.close();
   return [serverStream, client];

@@ -14,6 +14,7 @@ import {
   captureLogs,
   closeAll,
   closeCallback,
+  dataEventTcpPair,
   listen,
   nextConnection,
   refusedPort,
@@ -25,6 +26,7 @@ import {
 import { readWriteSuite } from './read-write.suite';
 
 readWriteSuite('IOStream', tcpPair);
+readWriteSuite('IOStream over sockets read through data events', dataEventTcpPair);
 
 /**
  * A tiny HTTP/1.0 server on raw sockets (Tornado's web mixin needs only this much): answers each

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { appLog, genLog } from '@tornado-ts/ioloop';
-import { IOStream, type IOStreamOptions, SSLIOStream, StreamClosedError } from '@tornado-ts/iostream';
+import { IOStream, type IOStreamOptions, SSLIOStream, StreamClosedError, useSharedReadBuffer } from '@tornado-ts/iostream';
 import { type BindOptions, bindSockets } from './bind-sockets';
 import { HandleStreamNotImplementedError, ServerAlreadyStartedError, ServerStoppedError } from './errors';
 import { type ForkOptions, forkProcesses, taskId } from './fork-processes';
@@ -128,6 +128,7 @@ export class TCPServer {
     for (const server of added) {
       if (this.#listeners.has(server)) continue;
       this.#listeners.add(server);
+      if (this.#tls === null) useSharedReadBuffer(server);
       server.on('connection', this.#onConnection);
       server.on('error', logListenerError);
     }
