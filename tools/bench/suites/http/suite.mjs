@@ -16,7 +16,7 @@ export default {
     '`Hello, world`, on keep-alive HTTP/1.1 connections (checked before any load: the same status, headers and ' +
     'body, twice on one connection). wrk loads it with `--latency` over the connections below; a sample with any ' +
     'socket error or any response of status 400 or above drops the peer. The figure is requests per second; ' +
-    '**p50/p99 latency** are the means of the samples\' percentiles as wrk measured them.',
+    '**p50/p99 latency** are the medians of the samples\' percentiles as wrk measured them (the means are dragged by the odd sample during which the host stalled, whichever peer ran then).',
   unit: 'requests/s',
   dir: new URL('./', import.meta.url),
   load: 'wrk',
