@@ -538,6 +538,8 @@ export class HTTP1Connection implements HTTPConnection {
       } catch {
         // The peer is gone; nothing more to say.
       }
+      // The peer may still be sending the request we refused: drain it, so it reads the answer.
+      if (!this.#detached) stream.closeLingering();
     }
     this.close();
   }
@@ -781,7 +783,11 @@ export class HTTP1Connection implements HTTPConnection {
     const stream = this.stream;
     if (!this.#detached) {
       stream.setCloseCallback(null);
-      if (!this.isClient && this.#disconnectOnFinish) stream.close();
+      // Answered before the request was all read: drain the rest, so the peer reads the answer.
+      if (!this.isClient && this.#disconnectOnFinish) {
+        if (this.#readFinished) stream.close();
+        else stream.closeLingering();
+      }
     }
     this.#resolveFinish();
   }

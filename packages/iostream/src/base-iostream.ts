@@ -8,7 +8,7 @@ import {
   UnsatisfiableReadError,
   isConnectionReset,
 } from './errors';
-import { endThenDestroy } from './linger';
+import { DEFAULT_LINGER_MS, endThenDestroy, endThenDrain } from './linger';
 import { PendingWrites, quietRejection } from './pending-writes';
 import { ReadBuffer } from './read-buffer';
 import { attachReadSink, detachReadSink } from './shared-read-buffer';
@@ -281,6 +281,23 @@ export class BaseIOStream<S extends Duplex = Duplex> {
    * and with no write pending, the socket is ended first so everything written reaches the peer.
    */
   close(error?: Error | null): void {
+    this.#shutDown(error ?? null, 0);
+  }
+
+  /**
+   * Closes as `close()` does, then keeps reading, and dropping, what the peer still sends until it
+   * closes its side or `ms` pass, and only then destroys the socket. Closing a socket with bytes
+   * still arriving makes the kernel answer with a reset, which can wipe out the last response
+   * before the peer reads it; a server that refused a request body it did not read (HTTP 413)
+   * closes this way so that a client still sending the body reads the refusal. With writes still
+   * pending it is `close()`.
+   */
+  closeLingering(ms = DEFAULT_LINGER_MS): void {
+    if (!(ms >= 0)) throw new RangeError(`closeLingering needs a non-negative number of ms, got ${ms}`);
+    this.#shutDown(null, ms);
+  }
+
+  #shutDown(error: Error | null, lingerMs: number): void {
     if (this.#closed) return;
     this.#closed = true;
     if (error) this.#error = error;
@@ -289,6 +306,8 @@ export class BaseIOStream<S extends Duplex = Duplex> {
     if (this.#writes.length > 0) {
       this.#writes.rejectAll(new StreamClosedError(this.#error));
       this.#socket.destroy();
+    } else if (lingerMs > 0 && this.#error === null) {
+      this.#linger = endThenDrain(this.#socket, lingerMs);
     } else {
       this.#linger = endThenDestroy(this.#socket, this.#error !== null);
     }

@@ -2,6 +2,8 @@ import type { Duplex } from 'node:stream';
 
 /** How long a cleanly closed socket may take to flush before it is destroyed anyway. */
 const LINGER_MS = 5000;
+/** How long `closeLingering` keeps draining a peer that goes on sending, by default. */
+export const DEFAULT_LINGER_MS = 5000;
 
 function destroySelf(this: Duplex): void {
   this.destroy();
@@ -29,4 +31,29 @@ export function endThenDestroy(socket: Duplex, failed: boolean): NodeJS.Timeout 
   }
   socket.destroy();
   return null;
+}
+
+/** Destroys the socket once its own side has flushed (at once if it has, or was never ended). */
+function destroyWhenFlushed(this: Duplex): void {
+  if (this.writableEnded && !this.writableFinished) this.once('finish', destroySelf);
+  else this.destroy();
+}
+
+/**
+ * Lets a socket go after a lingering close: ends it, keeps it reading (the stream that owned it
+ * drops what arrives) until the peer ends its side, then destroys it once ours has flushed; a peer
+ * still sending after `ms` is cut off. Returns the timer (to be cleared if the socket closes first).
+ */
+export function endThenDrain(socket: Duplex, ms: number): NodeJS.Timeout | null {
+  if (socket.destroyed) return null;
+  if (socket.writable) socket.end();
+  if (socket.readableEnded) {
+    destroyWhenFlushed.call(socket);
+  } else {
+    socket.once('end', destroyWhenFlushed);
+    socket.resume();
+  }
+  const linger = setTimeout(destroySocket, ms, socket);
+  linger.unref();
+  return linger;
 }

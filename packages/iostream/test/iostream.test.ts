@@ -8,6 +8,7 @@ import {
   StreamBufferFullError,
   StreamClosedError,
   StreamNotIdleError,
+  useSharedReadBuffer,
 } from '@tornado-ts/iostream';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -449,5 +450,72 @@ describe('IOStream over TCP', () => {
     stream.close();
     await closed;
     expect(client.error).toBeNull();
+  });
+});
+
+describe('IOStream.closeLingering', () => {
+  afterEach(closeAll);
+
+  /** A stream accepted through the shared read buffer, and the raw client socket at the other end. */
+  async function streamAndPeer(allowHalfOpen = false): Promise<[IOStream, net.Socket]> {
+    const { server, port } = await listen();
+    useSharedReadBuffer(server);
+    const accepted = nextConnection(server);
+    const peer = track(net.connect({ port, host: '127.0.0.1', allowHalfOpen }));
+    await new Promise((resolve) => peer.once('connect', resolve));
+    return [track(new IOStream(await accepted)), peer];
+  }
+
+  it('drains a peer that is still sending, so it can finish and read the last words without a reset', async () => {
+    const [server, peer] = await streamAndPeer();
+    peer.pause();
+    const errors: string[] = [];
+    peer.on('error', (error: NodeJS.ErrnoException) => errors.push(String(error.code)));
+    // The server answers, then closes while 8 MiB it will never read are still on their way.
+    const sent = new Promise<void>((resolve) => {
+      peer.write(Buffer.alloc(8 << 20, 1), () => resolve());
+      peer.once('close', () => resolve());
+    });
+    await server.write('refused');
+    server.closeLingering(5000);
+    await sent;
+    expect(errors).toEqual([]);
+    const received: Buffer[] = [];
+    const ended = new Promise<void>((resolve) => peer.once('end', resolve));
+    peer.on('data', (chunk: Buffer) => received.push(chunk));
+    peer.resume();
+    await ended;
+    expect(Buffer.concat(received).toString()).toBe('refused');
+    expect(errors).toEqual([]);
+    peer.end();
+    // The peer has ended its side: the server lets the socket go well before the 5 s bound.
+    await waitFor(() => server.socket.destroyed, 1000);
+  });
+
+  it('cuts off a peer that keeps sending once the time is up', async () => {
+    // Half open: the peer goes on sending after the server's end of stream.
+    const [server, peer] = await streamAndPeer(true);
+    peer.on('error', () => {});
+    const chunk = Buffer.alloc(16 * 1024, 2);
+    const flood = setInterval(() => peer.writable && peer.write(chunk), 1);
+    try {
+      const started = Date.now();
+      server.closeLingering(200);
+      await sleep(100);
+      expect(server.socket.destroyed).toBe(false);
+      await waitFor(() => server.socket.destroyed, 3000);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    } finally {
+      clearInterval(flood);
+    }
+  });
+
+  it('is close() for a stream with writes pending, and refuses a negative time', async () => {
+    const [server] = await streamAndPeer();
+    expect(() => server.closeLingering(-1)).toThrow(RangeError);
+    const big = server.write(Buffer.alloc(32 << 20));
+    server.closeLingering(5000);
+    await expect(big).rejects.toBeInstanceOf(StreamClosedError);
+    expect(server.socket.destroyed).toBe(true);
   });
 });
