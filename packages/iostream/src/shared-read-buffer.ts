@@ -104,27 +104,24 @@ export function connectWithSharedReadBuffer(options: net.NetConnectOpts): net.So
 }
 
 const installed = new WeakSet<net.Server>();
+/** Listening handles whose accept is ours already. */
+const hooked = new WeakSet<ListenHandle>();
 
 /**
  * Makes the connections a plain `net.Server` accepts read through one buffer shared by the whole
  * process (see the module comment) instead of an ArrayBuffer per read; 'connection' listeners get
  * ordinary `net.Socket`s. Streams of this package take the bytes without 'data' events; any other
- * user of the socket sees them as usual. Takes effect when the server listens (at once if it does).
- * Returns false, changing nothing, for a TLS server, one that pauses or limits its connections, or
- * a Node whose server internals differ from what this relies on.
+ * user of the socket sees them as usual. Takes effect whenever the server listens (at once if it
+ * does). Returns false, changing nothing, for a TLS server, one that pauses or limits its
+ * connections, or (when already listening) a Node whose server internals differ from what this relies on.
  */
 export function useSharedReadBuffer(server: net.Server): boolean {
   if (server instanceof tls.Server || internalsOf(server).pauseOnConnect || server.maxConnections > 0) return false;
   if (installed.has(server)) return true;
-  if (!server.listening) {
-    installed.add(server);
-    server.once('listening', () => {
-      if (!hookAccept(server)) installed.delete(server);
-    });
-    return true;
-  }
-  if (!hookAccept(server)) return false;
+  if (server.listening && !hookAccept(server)) return false;
   installed.add(server);
+  // A server closed and listening again has a new handle.
+  server.on('listening', () => hookAccept(server));
   return true;
 }
 
@@ -133,6 +130,8 @@ function hookAccept(server: net.Server): boolean {
   const handle = internals._handle;
   const nodeAccept = handle?.onconnection;
   if (!handle || typeof nodeAccept !== 'function' || typeof internals._connections !== 'number') return false;
+  if (hooked.has(handle)) return true;
+  hooked.add(handle);
   handle.onconnection = function (status, clientHandle) {
     // Errors, and limits set after the hook went in, take Node's own path.
     if (status !== 0 || clientHandle === undefined || server.maxConnections > 0 || internals.pauseOnConnect) {

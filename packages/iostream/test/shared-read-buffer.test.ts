@@ -44,6 +44,16 @@ describe('useSharedReadBuffer', () => {
     expect(attachReadSink(await acceptedLater, () => {})).toBe(true);
   });
 
+  it('keeps reading through the shared buffer after the server closes and listens again', async () => {
+    const { server } = await listen();
+    useSharedReadBuffer(server);
+    await new Promise((resolve) => server.close(resolve));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const accepted = nextConnection(server);
+    await connect((server.address() as net.AddressInfo).port);
+    expect(attachReadSink(await accepted, () => {})).toBe(true);
+  });
+
   it('leaves alone TLS servers and servers that pause or limit their connections', async () => {
     const tlsServer = track(tls.createServer({ cert: certificate }));
     expect(useSharedReadBuffer(tlsServer)).toBe(false);
