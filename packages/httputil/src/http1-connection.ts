@@ -1,6 +1,5 @@
-import { appLog, genLog } from '@tornado-ts/ioloop';
-import { type BaseIOStream, StreamClosedError, UnsatisfiableReadError } from '@tornado-ts/iostream';
-import { currentDateLine } from './date-header';
+import { appLog } from '@tornado-ts/ioloop';
+import { type BaseIOStream, StreamClosedError } from '@tornado-ts/iostream';
 import type {
   HTTPConnection,
   HTTPMessageDelegate,
@@ -9,40 +8,26 @@ import type {
   ResponseStartLine,
 } from './delegates';
 import { HTTPInputError, HTTPOutputError } from './errors';
-import {
-  MAX_CHUNK_EXTENSION_BYTES,
-  MAX_CHUNK_LINE,
-  PLAIN_CHUNK_LINE,
-  checkTransferEncoding,
-  hasConnectionToken,
-  isChunked,
-  parseChunkSizeLine,
-  parseContentLength,
-  parseOutgoingContentLength,
-} from './framing';
 import { GzipMessageDelegate } from './gzip-message-delegate';
 import { parseHeaderBlock } from './header-block';
-import { isFieldVchars, isToken } from './http-grammar';
-import { HTTPHeaders } from './http-headers';
+import type { HTTPHeaders } from './http-headers';
+import { readBodyUntilClose, readChunkedBody, readFixedBody } from './http1-body-readers';
 import { HTTP1ConnectionState, noop } from './http1-connection-state';
-import { callConnectionClose, delegateFailure, DelegateFailure } from './http1-delegate-calls';
-import {
-  checkLatin1,
-  connectionLines,
-  errorResponse,
-  headBytes,
-  isValidReason,
-  joinHead,
-  scan,
-  scanFields,
-  serializeFields,
-  statusLine,
-  writeHead,
-  writeLatin1,
-} from './http1-head';
+import { callConnectionClose, delegateFailure } from './http1-delegate-calls';
+import { answerReadDeadline, failExchange } from './http1-exchange-failure';
+import { provideExchangeSteps } from './http1-exchange-steps';
+import { checkLatin1, headBytes, isValidReason, writeHead, writeLatin1 } from './http1-head';
 import { readHeadInRounds, takeWholeHead } from './http1-head-reader';
+import {
+  BODY_CHUNKED,
+  BODY_LENGTH,
+  BODY_NONE,
+  decideRequestFraming,
+  decideResponseFraming,
+  incomingFraming,
+} from './http1-incoming-framing';
+import { checkRequestLine, informationalHead, lastChunk, outgoingFraming, requestHead, responseHead } from './http1-outgoing-head';
 import { HTTP1ConnectionParameters, type HTTP1ConnectionOptions } from './http1-parameters';
-import type { ReadExpiry } from './read-deadlines';
 import { parseRequestStartLine, parseResponseStartLine } from './start-line';
 
 const LF = 0x0a;
@@ -54,34 +39,6 @@ const MAX_INFORMATIONAL_RESPONSES = 10;
 /** Body pieces up to this size are framed (chunk header + data + CRLF) into one buffer; larger ones are written in three parts. */
 const COPY_LIMIT = 16 * 1024;
 const CONTINUE_RESPONSE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
-const LAST_CHUNK = '0\r\n\r\n';
-
-// How the body of the message being read is delimited.
-const BODY_NONE = 0;
-const BODY_LENGTH = 1;
-const BODY_CHUNKED = 2;
-const BODY_UNTIL_CLOSE = 3;
-
-/**
- * Internal: the private steps of a server exchange that the fast lane (http1-fast-lane.ts) drives
- * itself; set by HTTP1Connection's static block, so the lane lives in its own file.
- */
-export interface ExchangeSteps {
-  readMessage(connection: HTTP1Connection, delegate: HTTPMessageDelegate, headWaitStarted: boolean): Promise<boolean>;
-  /** Decides the framing of a request head (may throw HTTPInputError); returns its Content-Length body size, or -1 when chunked or `Expect` was sent. */
-  frame(connection: HTTP1Connection, startLine: RequestStartLine, headers: HTTPHeaders): number;
-  bodyTimeout(connection: HTTP1Connection): number | null;
-  detached(connection: HTTP1Connection): boolean;
-  writeFinished(connection: HTTP1Connection): boolean;
-  /** Marks the request read; `inFinish` brackets the delegate's finish() call (see HTTP1Connection.finish). */
-  setRead(connection: HTTP1Connection, inFinish: boolean): void;
-  lastWrite(connection: HTTP1Connection): Promise<void>;
-  finishRequest(connection: HTTP1Connection): void;
-  deliver(connection: HTTP1Connection, delegate: HTTPMessageDelegate, piece: Buffer): Promise<void>;
-  failed(connection: HTTP1Connection, error: unknown): Promise<void>;
-}
-
-export let exchangeSteps: ExchangeSteps;
 
 /**
  * One HTTP/1.x message exchange on a stream: reads a request and writes its response (server), or
@@ -157,10 +114,10 @@ export class HTTP1Connection implements HTTPConnection {
   }
 
   static {
-    exchangeSteps = {
+    provideExchangeSteps({
       readMessage: (c, delegate, headWaitStarted) => c.#readMessage(delegate, headWaitStarted),
       frame: (c, startLine, headers) => {
-        c.#decideFraming(startLine, headers, 0);
+        c.#decideFraming(startLine, headers);
         return c.#expectContinue || c.#bodyKind === BODY_CHUNKED ? -1 : c.#bodyLength;
       },
       bodyTimeout: (c) => c.#bodyTimeout,
@@ -173,8 +130,21 @@ export class HTTP1Connection implements HTTPConnection {
       lastWrite: (c) => c.#lastWrite,
       finishRequest: (c) => c.#finishRequest(),
       deliver: (c, delegate, piece) => c.#deliver(delegate, piece),
-      failed: (c, error) => c.#failed(error),
-    };
+      setTrailers: (c, trailers) => {
+        c.#trailers = trailers;
+      },
+      setError: (c, error) => {
+        c.#error = error;
+      },
+      abort: (c) => {
+        c.#aborted = true;
+      },
+      claimAnswer: (c) => {
+        if (c.isClient || c.#headersWritten) return false;
+        c.#headersWritten = true;
+        return true;
+      },
+    });
   }
 
   /** Fills in the handlers of a new connection state: once per connection, not per exchange. */
@@ -187,7 +157,7 @@ export class HTTP1Connection implements HTTPConnection {
       const current = state.current;
       if (current !== null) current.#finishRequest();
     };
-    state.onReadDeadline = (kind) => HTTP1Connection.#onReadDeadline(state, kind);
+    state.onReadDeadline = (kind) => answerReadDeadline(state, kind);
   }
 
   /** Why the last read ended without a message (an HTTPInputError, a delegate error...); null otherwise. */
@@ -287,7 +257,7 @@ export class HTTP1Connection implements HTTPConnection {
         // the real one is read.
         const final = code >= 200 || code === 101 || !this.isClient;
         if (final) {
-          this.#decideFraming(startLine, headers, code);
+          this.#decideFraming(startLine, headers);
         } else {
           if (informational >= MAX_INFORMATIONAL_RESPONSES) throw new HTTPInputError(`More than ${MAX_INFORMATIONAL_RESPONSES} informational responses`);
           if (headers.has('Content-Length') || headers.has('Transfer-Encoding')) {
@@ -317,9 +287,9 @@ export class HTTP1Connection implements HTTPConnection {
         }
         const deadlines = this.#bodyTimeout === null ? state.deadlines : state.readDeadlines(true);
         deadlines?.waitForBody(this.#bodyTimeout);
-        if (this.#bodyKind === BODY_LENGTH) await this.#readFixedBody(delegate);
-        else if (this.#bodyKind === BODY_CHUNKED) await this.#readChunkedBody(delegate);
-        else await this.#readBodyUntilClose(delegate);
+        if (this.#bodyKind === BODY_LENGTH) await readFixedBody(this, delegate, this.#bodyLength);
+        else if (this.#bodyKind === BODY_CHUNKED) await readChunkedBody(this, delegate);
+        else await readBodyUntilClose(this, delegate);
         deadlines?.pause();
       }
       this.#readFinished = true;
@@ -361,7 +331,7 @@ export class HTTP1Connection implements HTTPConnection {
       }
       return !this.#detached && !stream.closed();
     } catch (error) {
-      await this.#failed(error);
+      await failExchange(this, error);
       return false;
     } finally {
       if (this.isClient) state.deadlines?.dispose();
@@ -371,135 +341,21 @@ export class HTTP1Connection implements HTTPConnection {
   }
 
   /** Decides how the body is delimited and whether the connection survives the exchange. */
-  #decideFraming(startLine: RequestStartLine | ResponseStartLine, headers: HTTPHeaders, code: number): void {
-    scanFields(headers);
-    const te = scan.te;
-    const cl = scan.cl;
-    if (te !== undefined) {
-      if (cl !== undefined) throw new HTTPInputError('Message with both Transfer-Encoding and Content-Length');
-      checkTransferEncoding(headers.getList('Transfer-Encoding'));
-    }
-    const length = cl === undefined ? -1 : parseContentLength(cl);
-    if (length === Infinity) throw new HTTPInputError('Content-Length too long', { status: 413 });
-    const version = startLine.version;
-    const connection = scan.connection;
-    this.#expectContinue = scan.expect !== undefined && scan.expect.toLowerCase() === '100-continue';
+  #decideFraming(startLine: RequestStartLine | ResponseStartLine, headers: HTTPHeaders): void {
+    const framing = incomingFraming;
     if (this.isClient) {
-      if (code === 204 && (te !== undefined || length > 0)) throw new HTTPInputError(`Response with code ${code} should not have a body`);
-      const noBody = this.#requestMethod === 'HEAD' || code === 304 || code === 204 || code === 101;
-      this.#bodyKind = noBody ? BODY_NONE : te !== undefined ? BODY_CHUNKED : length >= 0 ? (length > 0 ? BODY_LENGTH : BODY_NONE) : BODY_UNTIL_CLOSE;
-      this.#bodyLength = noBody ? 0 : length;
-      const reusable =
-        this.#bodyKind !== BODY_UNTIL_CLOSE &&
-        code !== 101 &&
-        (version === 'HTTP/1.0'
-          ? connection !== undefined && hasConnectionToken(connection, 'keep-alive')
-          : connection === undefined || !hasConnectionToken(connection, 'close'));
-      this.#disconnectOnFinish = !reusable;
-      return;
-    }
-    const request = startLine as RequestStartLine;
-    this.#requestMethod = request.method;
-    this.#requestVersion = version;
-    this.#bodyKind = te !== undefined ? BODY_CHUNKED : length > 0 ? BODY_LENGTH : BODY_NONE;
-    this.#bodyLength = length > 0 ? length : 0;
-    let keepAlive: boolean;
-    if (this.params.noKeepAlive || this.#state.closing) {
-      keepAlive = false;
-    } else if (version === 'HTTP/1.0') {
-      // RFC 9112 section 6.1: Transfer-Encoding in an HTTP/1.0 message means faulty framing; read it, then close.
-      keepAlive =
-        te === undefined &&
-        connection !== undefined &&
-        hasConnectionToken(connection, 'keep-alive') &&
-        (length >= 0 || request.method === 'GET' || request.method === 'HEAD');
-      this.#keepAlive10 = keepAlive;
+      decideResponseFraming(startLine as ResponseStartLine, headers, this.#requestMethod);
     } else {
-      keepAlive = connection === undefined || !hasConnectionToken(connection, 'close');
+      const request = startLine as RequestStartLine;
+      decideRequestFraming(request, headers, !this.params.noKeepAlive && !this.#state.closing);
+      this.#requestMethod = request.method;
+      this.#requestVersion = request.version;
+      this.#keepAlive10 = framing.keepAlive10;
     }
-    this.#disconnectOnFinish = !keepAlive;
-  }
-
-  async #readFixedBody(delegate: HTTPMessageDelegate): Promise<void> {
-    const stream = this.stream;
-    const chunkSize = this.params.chunkSize;
-    let remaining = this.#bodyLength;
-    while (remaining > 0) {
-      const piece = await stream.readBytes(remaining < chunkSize ? remaining : chunkSize, { partial: true });
-      remaining -= piece.length;
-      await this.#deliver(delegate, piece);
-    }
-  }
-
-  async #readChunkedBody(delegate: HTTPMessageDelegate): Promise<void> {
-    const stream = this.stream;
-    const chunkSize = this.params.chunkSize;
-    let total = 0;
-    let extensionBytes = 0;
-    for (;;) {
-      const line = await stream.readUntil('\n', { maxBytes: MAX_CHUNK_LINE });
-      const size = parseChunkSizeLine(line);
-      if (line.length > PLAIN_CHUNK_LINE) {
-        extensionBytes += line.length - PLAIN_CHUNK_LINE;
-        if (extensionBytes > MAX_CHUNK_EXTENSION_BYTES) throw new HTTPInputError('Too many chunk extension bytes');
-      }
-      if (size === 0) break;
-      total += size;
-      if (total > this.#maxBodySize) throw new HTTPInputError(`Chunked body too large (over ${this.#maxBodySize} bytes)`, { status: 413 });
-      if (size + 2 <= chunkSize) {
-        // Small chunk: its data and the CRLF after it in one read.
-        const piece = await stream.readBytes(size + 2);
-        if (piece[size] !== CR || piece[size + 1] !== LF) throw new HTTPInputError('Improperly terminated chunk');
-        await this.#deliver(delegate, piece.subarray(0, size));
-        continue;
-      }
-      let remaining = size;
-      while (remaining > 0) {
-        const piece = await stream.readBytes(remaining < chunkSize ? remaining : chunkSize, { partial: true });
-        remaining -= piece.length;
-        await this.#deliver(delegate, piece);
-      }
-      const crlf = await stream.readBytes(2);
-      if (crlf[0] !== CR || crlf[1] !== LF) throw new HTTPInputError('Improperly terminated chunk');
-    }
-    await this.#readTrailers();
-  }
-
-  /** Trailer fields after the last chunk: the header rules and limits, CRLF line endings only. */
-  async #readTrailers(): Promise<void> {
-    const stream = this.stream;
-    const max = this.params.maxHeaderSize;
-    let total = 0;
-    let count = 0;
-    for (;;) {
-      const line = await stream.readUntil('\n', { maxBytes: max - total + 1 });
-      total += line.length;
-      const n = line.length;
-      if (n < 2 || line[n - 2] !== CR) throw new HTTPInputError('Invalid trailer line: it must end in CRLF');
-      if (n === 2) return;
-      if (total > max || ++count > this.params.maxHeaderCount) {
-        throw new HTTPInputError('Trailer section too large', { status: 431 });
-      }
-      (this.#trailers ??= new HTTPHeaders()).parseLine(line.toString('latin1', 0, n - 2));
-    }
-  }
-
-  /** Client side, a response with neither length nor chunking: everything until the server closes. */
-  async #readBodyUntilClose(delegate: HTTPMessageDelegate): Promise<void> {
-    const stream = this.stream;
-    let total = 0;
-    for (;;) {
-      let piece: Buffer;
-      try {
-        piece = await stream.readBytes(this.params.chunkSize, { partial: true });
-      } catch (error) {
-        if (error instanceof StreamClosedError && isCleanClose(error)) return;
-        throw error;
-      }
-      total += piece.length;
-      if (total > this.#maxBodySize) throw new HTTPInputError(`Unframed body too large (over ${this.#maxBodySize} bytes)`, { status: 413 });
-      await this.#deliver(delegate, piece);
-    }
+    this.#expectContinue = framing.expectContinue;
+    this.#bodyKind = framing.bodyKind;
+    this.#bodyLength = framing.bodyLength;
+    this.#disconnectOnFinish = framing.disconnect;
   }
 
   /** Hands a body piece to the delegate and waits for its promise (flow control); a server that already answered drops it. */
@@ -511,37 +367,6 @@ export class HTTP1Connection implements HTTPConnection {
     } catch (error) {
       throw delegateFailure(error);
     }
-  }
-
-  /** The connection boundary: answers what can still be answered, logs once, closes. */
-  async #failed(error: unknown): Promise<void> {
-    if (this.#detached) return;
-    this.#error = error instanceof DelegateFailure ? error.cause : error;
-    const stream = this.stream;
-    if (error instanceof StreamClosedError || error instanceof UnsatisfiableReadError) {
-      // The peer left, a timeout closed the stream (logged by #onReadDeadline), or the stream
-      // refused an overlong line (logged by the stream).
-      this.close();
-      return;
-    }
-    let status = 500;
-    if (error instanceof HTTPInputError) {
-      genLog.info('Malformed HTTP message from %s: %s', describePeer(this), error.message);
-      status = error.status;
-    } else if (!(error instanceof DelegateFailure)) {
-      appLog.error('Uncaught exception in HTTP/1 connection from %s', describePeer(this), error);
-    }
-    if (!this.isClient && !this.#headersWritten && !stream.closed()) {
-      this.#headersWritten = true;
-      try {
-        await stream.write(errorResponse(status));
-      } catch {
-        // The peer is gone; nothing more to say.
-      }
-      // The peer may still be sending the request we refused: drain it, so it reads the answer.
-      if (!this.#detached) stream.closeLingering();
-    }
-    this.close();
   }
 
   #onStreamClose(): void {
@@ -557,26 +382,6 @@ export class HTTP1Connection implements HTTPConnection {
     this.#resolveFinish();
   }
 
-  static #onReadDeadline(state: HTTP1ConnectionState, kind: ReadExpiry): void {
-    const stream = state.stream;
-    const current = state.current;
-    if (stream.closed() || (current !== null && current.#detached)) return;
-    if (kind === 'idle') {
-      stream.close();
-      return;
-    }
-    genLog.info('Timeout reading %s from %s', kind === 'header' ? 'headers' : 'body', current === null ? 'peer' : describePeer(current));
-    const answer = current === null || (!current.isClient && !current.#headersWritten);
-    if (current !== null) current.#aborted = true;
-    if (!answer) {
-      stream.close();
-      return;
-    }
-    if (current !== null) current.#headersWritten = true;
-    const closeStream = () => stream.close();
-    stream.write(errorResponse(408)).then(closeStream, closeStream);
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Writing
 
@@ -590,16 +395,29 @@ export class HTTP1Connection implements HTTPConnection {
   writeHeaders(startLine: RequestStartLine | ResponseStartLine, headers: HTTPHeaders, chunk?: Buffer): Promise<void> {
     if (this.#aborted || this.#detached) return closedWrite();
     if (this.#headersWritten) throw new HTTPOutputError('writeHeaders() called twice');
+    const framing = outgoingFraming;
     let head: string;
     if (this.isClient) {
-      head = this.#requestHead(startLine as RequestStartLine, headers);
+      const { method, path } = startLine as RequestStartLine;
+      checkRequestLine(method, path);
+      this.#requestMethod = method;
+      head = requestHead(method, path, headers);
+      this.#chunkingOutput = framing.chunking;
+      this.#expectedRemaining = framing.expectedRemaining;
     } else {
       const { code, reason } = startLine as ResponseStartLine;
       if (!Number.isInteger(code) || code < 100 || code > 599) throw new HTTPOutputError(`Invalid status code ${String(code)}`);
       if (!isValidReason(reason)) throw new HTTPOutputError(`Invalid reason phrase ${JSON.stringify(reason)}`);
       if (code < 200 && code !== 101) return this.#writeInformational(code, reason, headers, chunk);
-      head = this.#responseHead(code, reason, headers);
+      const http11 = this.#requestVersion !== 'HTTP/1.0';
+      head = responseHead(code, reason, headers, this.#requestMethod, http11, this.#keepAlive10, this.#disconnectOnFinish || this.#state.closing);
+      this.#chunkingOutput = framing.chunking;
+      this.#bodyless = framing.bodyless;
+      this.#expectedRemaining = framing.expectedRemaining;
+      this.#disconnectOnFinish = framing.disconnect;
     }
+    // Checked after the framing is kept: a head refused here leaves what it decided (a close, say) to the next try.
+    checkLatin1(head, headers);
     this.#headersWritten = true;
     if (this.stream.closed()) return closedWrite();
     const headLength = head.length;
@@ -647,12 +465,7 @@ export class HTTP1Connection implements HTTPConnection {
       throw new HTTPOutputError(`Tried to write ${missing} bytes less than Content-Length`);
     }
     if (this.#chunkingOutput && !stream.closed()) {
-      let last = LAST_CHUNK;
-      if (trailers !== undefined && trailers.size > 0) {
-        last = `0\r\n${serializeFields(trailers)}\r\n`;
-        checkLatin1(last, trailers);
-      }
-      this.#lastWrite = stream.write(Buffer.from(last, 'latin1'));
+      this.#lastWrite = stream.write(Buffer.from(lastChunk(trailers), 'latin1'));
     } else if (trailers !== undefined && trailers.size > 0) {
       throw new HTTPOutputError('Trailers need a chunked message');
     }
@@ -672,61 +485,6 @@ export class HTTP1Connection implements HTTPConnection {
     return this.#lastWrite;
   }
 
-  #requestHead(startLine: RequestStartLine, headers: HTTPHeaders): string {
-    const { method, path } = startLine;
-    if (!isToken(method)) throw new HTTPOutputError(`Invalid method ${JSON.stringify(method)}`);
-    if (!isFieldVchars(path)) throw new HTTPOutputError(`Invalid request target ${JSON.stringify(path)}`);
-    this.#requestMethod = method;
-    const fields = serializeFields(headers);
-    const te = scan.te;
-    const cl = scan.cl;
-    if (te !== undefined && !isChunked(te)) throw new HTTPOutputError(`Unsupported Transfer-Encoding ${JSON.stringify(te)}`);
-    if (te !== undefined && cl !== undefined) throw new HTTPOutputError('Both Transfer-Encoding and Content-Length');
-    this.#chunkingOutput = te !== undefined || (cl === undefined && (method === 'POST' || method === 'PUT' || method === 'PATCH'));
-    this.#expectedRemaining = cl === undefined ? -1 : parseOutgoingContentLength(cl);
-    let head = `${method} ${path} HTTP/1.1\r\n${fields}`;
-    if (scan.connection !== undefined) head += connectionLines(headers);
-    if (this.#chunkingOutput && te === undefined) head += 'Transfer-Encoding: chunked\r\n';
-    head += '\r\n';
-    checkLatin1(head, headers);
-    return head;
-  }
-
-  #responseHead(code: number, reason: string, headers: HTTPHeaders): string {
-    const method = this.#requestMethod;
-    const fields = serializeFields(headers);
-    const te = scan.te;
-    const cl = scan.cl;
-    const connection = scan.connection;
-    const hasDate = scan.date;
-    const bodyless = code === 204 || code === 304 || code === 101 || method === 'HEAD';
-    if (te !== undefined) {
-      if (!isChunked(te)) throw new HTTPOutputError(`Unsupported Transfer-Encoding ${JSON.stringify(te)}`);
-      if (cl !== undefined) throw new HTTPOutputError('Both Transfer-Encoding and Content-Length');
-      if (code === 204 || code === 304 || code === 101) throw new HTTPOutputError(`A ${code} response cannot have Transfer-Encoding`);
-    }
-    if (cl !== undefined && (code === 204 || code === 101)) throw new HTTPOutputError(`A ${code} response cannot have Content-Length`);
-    const length = cl === undefined ? -1 : parseOutgoingContentLength(cl);
-    const http11 = this.#requestVersion !== 'HTTP/1.0';
-    this.#chunkingOutput = !bodyless && length < 0 && http11;
-    this.#bodyless = bodyless;
-    this.#expectedRemaining = bodyless ? 0 : length;
-    if (connection !== undefined && hasConnectionToken(connection, 'close')) this.#disconnectOnFinish = true;
-    // Without length or chunking only the close marks the end of the body.
-    if (!bodyless && length < 0 && !this.#chunkingOutput) this.#disconnectOnFinish = true;
-    if (this.#state.closing) this.#disconnectOnFinish = true;
-    // Our own Connection field replaces the application's; otherwise its lines are kept.
-    let extra = '';
-    if (code !== 101 && this.#disconnectOnFinish && http11) extra = 'Connection: close\r\n';
-    else if (code !== 101 && !this.#disconnectOnFinish && this.#keepAlive10) extra = 'Connection: keep-alive\r\n';
-    else if (connection !== undefined) extra = connectionLines(headers);
-    if (this.#chunkingOutput && te === undefined) extra += 'Transfer-Encoding: chunked\r\n';
-    if (!hasDate) extra += currentDateLine();
-    const head = joinHead(statusLine(code, reason), fields, extra);
-    checkLatin1(head, headers);
-    return head;
-  }
-
   /** A 1xx other than 101: written on its own; the final response follows through writeHeaders. */
   #writeInformational(code: number, reason: string, headers: HTTPHeaders, chunk: Buffer | undefined): Promise<void> {
     if (chunk !== undefined && chunk.length > 0) throw new HTTPOutputError(`A ${code} response cannot have a body`);
@@ -736,9 +494,7 @@ export class HTTP1Connection implements HTTPConnection {
     if (this.stream.closed()) return closedWrite();
     // The application said 100 Continue itself: the codec does not say it again.
     if (code === 100) this.#expectContinue = false;
-    const head = `HTTP/1.1 ${code} ${reason}\r\n${serializeFields(headers)}\r\n`;
-    checkLatin1(head, headers);
-    return this.stream.write(Buffer.from(head, 'latin1'));
+    return this.stream.write(Buffer.from(informationalHead(code, reason, headers), 'latin1'));
   }
 
   /** Counts body bytes against the declared length; too many is a framing error, so the stream closes. */
@@ -801,18 +557,6 @@ export class HTTP1Connection implements HTTPConnection {
       resolve();
     }
   }
-}
-
-function isCleanClose(error: StreamClosedError): boolean {
-  const code = (error.realError as NodeJS.ErrnoException | null)?.code;
-  return error.realError === null || code === 'ECONNRESET' || code === 'EPIPE';
-}
-
-function describePeer(connection: HTTP1Connection): string {
-  const ip = connection.context?.remoteIp;
-  if (ip) return ip;
-  const socket = connection.stream.socket as { remoteAddress?: string };
-  return socket.remoteAddress ?? 'unknown peer';
 }
 
 function closedWrite(): Promise<void> {

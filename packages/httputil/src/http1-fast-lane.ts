@@ -11,9 +11,11 @@ import type { HTTPMessageDelegate, RequestStartLine } from './delegates';
 import { HTTPInputError } from './errors';
 import type { HTTPHeaders } from './http-headers';
 import { parseHeaderBlock } from './header-block';
-import { exchangeSteps as steps, type HTTP1Connection } from './http1-connection';
+import type { HTTP1Connection } from './http1-connection';
 import type { HTTP1ConnectionState } from './http1-connection-state';
 import { callConnectionClose, delegateFailure } from './http1-delegate-calls';
+import { failExchange } from './http1-exchange-failure';
+import { exchangeSteps as steps } from './http1-exchange-steps';
 import { headerBlockEnd, readLatin1 } from './http1-head';
 import { parseRequestStartLine } from './start-line';
 
@@ -296,7 +298,7 @@ async function tailAsync(
     }
     return !steps.detached(connection) && !stream.closed();
   } catch (error) {
-    await steps.failed(connection, error);
+    await failExchange(connection, error);
     return false;
   } finally {
     if (!steps.detached(connection)) state.busy = false;

@@ -1,18 +1,12 @@
 import type { Duplex } from 'node:stream';
 import { appLog, genLog } from '@tornado-ts/ioloop';
-import {
-  AlreadyReadingError,
-  StreamBufferFullError,
-  StreamClosedError,
-  StreamNotIdleError,
-  UnsatisfiableReadError,
-  isConnectionReset,
-} from './errors';
+import { AlreadyReadingError, StreamBufferFullError, StreamClosedError, StreamNotIdleError, isConnectionReset } from './errors';
 import { DEFAULT_LINGER_MS, endThenDestroy, endThenDrain } from './linger';
+import { PendingRead, READ_BYTES, READ_CLOSE, READ_INTO, READ_NONE, READ_REGEX, READ_UNTIL } from './pending-read';
 import { PendingWrites, quietRejection } from './pending-writes';
 import { ReadBuffer } from './read-buffer';
 import { attachReadSink, detachReadSink } from './shared-read-buffer';
-import { delimiterBytes, describePattern, searchRegex } from './read-patterns';
+import { delimiterBytes, searchRegex } from './read-patterns';
 import {
   DEFAULT_MAX_BUFFER_SIZE,
   DEFAULT_READ_CHUNK_SIZE,
@@ -28,16 +22,6 @@ export type { CloseCallback, DetachedSocket, IOStreamOptions, ReadBytesOptions, 
 
 const EMPTY = Buffer.alloc(0);
 const RESOLVED: Promise<void> = Promise.resolve();
-
-// The kind of the pending read; READ_NONE when there is none.
-const READ_NONE = 0;
-const READ_BYTES = 1;
-const READ_UNTIL = 2;
-const READ_REGEX = 3;
-const READ_INTO = 4;
-const READ_CLOSE = 5;
-
-function noop(): void {}
 
 function logCloseCallbackError(error: unknown): void {
   appLog.error('Exception in close callback', error);
@@ -63,35 +47,8 @@ export class BaseIOStream<S extends Duplex = Duplex> {
   #closeCallback: CloseCallback | null = null;
   #closeCallbackScheduled = false;
   #linger: NodeJS.Timeout | null = null;
-
-  // The pending read (one at a time). Its parameters live in fields so no object or closure is
-  // made per read; #captureRead is the one promise executor, bound at construction.
-  #readKind = READ_NONE;
-  #readPromise: Promise<Buffer | number> | null = null;
-  #readResolve: (value: Buffer | number) => void = noop;
-  #readReject: (reason: unknown) => void = noop;
-  #readBytes = 0;
-  #readPartial = false;
-  #readDelimiter: Buffer = EMPTY;
-  #readRegex: RegExp | null = null;
-  #readMaxBytes = Infinity;
-  /** readUntil: where the next search starts; readUntilRegex: buffered size at which to search eagerly again. */
-  #scanFrom = 0;
-  /** readUntilRegex: the unread bytes searched so far, as latin1 text. */
-  #regexText = '';
-  #regexImmediate: NodeJS.Immediate | null = null;
-  #readTarget: Uint8Array = EMPTY;
-  #readFilled = 0;
-  /** readBytesSync: who gets the bytes (or null for a close), instead of a promise. */
-  #readCallback: ((data: Buffer | null) => void) | null = null;
-  /** A readBytesSync callback settled during a 'data' event or close(), run once the stream's own bookkeeping is done. */
-  #settledCallback: ((data: Buffer | null) => void) | null = null;
-  #settledData: Buffer | null = null;
-
-  #captureRead = (resolve: (value: Buffer | number) => void, reject: (reason: unknown) => void): void => {
-    this.#readResolve = resolve;
-    this.#readReject = reject;
-  };
+  /** The one pending read, made once: every read reuses it. */
+  #read: PendingRead;
 
   /** Wraps `socket`, which may still be connecting; the stream owns it from now on. */
   constructor(socket: S, options: IOStreamOptions = {}) {
@@ -100,6 +57,7 @@ export class BaseIOStream<S extends Duplex = Duplex> {
     this.#maxWriteBufferSize = positiveLimit('maxWriteBufferSize', options.maxWriteBufferSize, Infinity);
     const chunkSize = positiveLimit('readChunkSize', options.readChunkSize, DEFAULT_READ_CHUNK_SIZE);
     this.#readChunkSize = Math.max(1, Math.min(chunkSize, Math.floor(this.#maxBufferSize / 2)));
+    this.#read = new PendingRead(this, this.#buffer, this.#maxBufferSize, this.#onDeferredSearch);
     if (!attachReadSink(socket, this.#onData)) socket.on('data', this.#onData);
     socket.on('end', this.#onEnd);
     socket.on('error', this.#onError);
@@ -144,7 +102,10 @@ export class BaseIOStream<S extends Duplex = Duplex> {
   readUntil(delimiter: Buffer | string, options?: ReadUntilOptions): Promise<Buffer> {
     const needle = typeof delimiter === 'string' ? delimiterBytes(delimiter) : delimiter;
     if (needle.length === 0) throw new RangeError('readUntil needs a non-empty delimiter');
-    return this.#startSearch(READ_UNTIL, needle, null, options);
+    const maxBytes = positiveLimit('maxBytes', options?.maxBytes, Infinity);
+    const promise = this.#read.startUntil(needle, maxBytes);
+    this.#beginRead();
+    return promise as Promise<Buffer>;
   }
 
   /**
@@ -153,7 +114,11 @@ export class BaseIOStream<S extends Duplex = Duplex> {
    * @throws {AlreadyReadingError} when another read is pending.
    */
   readUntilRegex(pattern: RegExp | string, options?: ReadUntilOptions): Promise<Buffer> {
-    return this.#startSearch(READ_REGEX, EMPTY, searchRegex(pattern), options);
+    const regex = searchRegex(pattern);
+    const maxBytes = positiveLimit('maxBytes', options?.maxBytes, Infinity);
+    const promise = this.#read.startUntilRegex(regex, maxBytes);
+    this.#beginRead();
+    return promise as Promise<Buffer>;
   }
 
   /**
@@ -163,9 +128,7 @@ export class BaseIOStream<S extends Duplex = Duplex> {
    */
   readBytes(n: number, options?: ReadBytesOptions): Promise<Buffer> {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`readBytes needs a non-negative integer, got ${n}`);
-    const promise = this.#startRead(READ_BYTES);
-    this.#readBytes = n;
-    this.#readPartial = options?.partial === true;
+    const promise = this.#read.startBytes(n, options?.partial === true);
     this.#beginRead();
     return promise as Promise<Buffer>;
   }
@@ -181,17 +144,14 @@ export class BaseIOStream<S extends Duplex = Duplex> {
    */
   readBytesSync(n: number, onData: (data: Buffer | null) => void): Buffer | null {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`readBytesSync needs a positive integer, got ${n}`);
-    if (this.#readKind !== READ_NONE) throw new AlreadyReadingError('Already reading: a stream allows one pending read at a time');
+    this.#read.assertNotReading();
     const buffer = this.#buffer;
     if (buffer.length > 0) {
       const front = buffer.contiguous;
       return buffer.consume(front < n ? front : n);
     }
     if (this.#closed) return null;
-    this.#readKind = READ_BYTES;
-    this.#readBytes = n;
-    this.#readPartial = true;
-    this.#readCallback = onData;
+    this.#read.startBytesSync(n, onData);
     if (this.#paused) {
       this.#paused = false;
       this.#socket.resume();
@@ -205,14 +165,7 @@ export class BaseIOStream<S extends Duplex = Duplex> {
    * @throws {AlreadyReadingError} when another read is pending.
    */
   readInto(target: Uint8Array, options?: ReadBytesOptions): Promise<number> {
-    const promise = this.#startRead(READ_INTO);
-    this.#readTarget = target;
-    this.#readPartial = options?.partial === true;
-    const n = Math.min(target.length, this.#buffer.length);
-    if (n > 0) {
-      this.#buffer.copyOut(target, 0, n);
-      this.#readFilled = n;
-    }
+    const promise = this.#read.startInto(target, options?.partial === true);
     this.#beginRead();
     return promise as Promise<number>;
   }
@@ -223,7 +176,7 @@ export class BaseIOStream<S extends Duplex = Duplex> {
    * @throws {AlreadyReadingError} when another read is pending.
    */
   readUntilClose(): Promise<Buffer> {
-    const promise = this.#startRead(READ_CLOSE);
+    const promise = this.#read.startUntilClose();
     if (this.#closed) this.#settleReadUntilClose();
     else this.#beginRead();
     return promise as Promise<Buffer>;
@@ -235,7 +188,7 @@ export class BaseIOStream<S extends Duplex = Duplex> {
    * @throws {AlreadyReadingError} while a read is pending. @throws {StreamClosedError} once detached.
    */
   unread(data: Buffer): void {
-    if (this.#readKind !== READ_NONE) throw new AlreadyReadingError('unread() while a read is pending');
+    if (this.#read.kind !== READ_NONE) throw new AlreadyReadingError('unread() while a read is pending');
     if (this.#detached) throw new StreamClosedError(this.#error);
     this.#buffer.unshift(data);
     if (!this.#closed) this.#pauseIfFull();
@@ -301,8 +254,9 @@ export class BaseIOStream<S extends Duplex = Duplex> {
     if (this.#closed) return;
     this.#closed = true;
     if (error) this.#error = error;
-    if (this.#readKind === READ_CLOSE) this.#settleReadUntilClose();
-    else if (this.#readKind !== READ_NONE && !this.#completeRead(true)) this.#rejectRead(new StreamClosedError(this.#error));
+    const read = this.#read;
+    if (read.kind === READ_CLOSE) this.#settleReadUntilClose();
+    else if (read.kind !== READ_NONE && !read.trySettle(true)) read.reject(new StreamClosedError(this.#error));
     if (this.#writes.length > 0) {
       this.#writes.rejectAll(new StreamClosedError(this.#error));
       this.#socket.destroy();
@@ -312,7 +266,7 @@ export class BaseIOStream<S extends Duplex = Duplex> {
       this.#linger = endThenDestroy(this.#socket, this.#error !== null);
     }
     this.#scheduleCloseCallback();
-    if (this.#settledCallback !== null) this.#runSettledCallback();
+    if (read.hasSettledCallback) read.runSettledCallback();
   }
 
   /** True once the stream is closed (or detached); bytes still buffered can be read. */
@@ -322,7 +276,7 @@ export class BaseIOStream<S extends Duplex = Duplex> {
 
   /** True while a read is pending. */
   reading(): boolean {
-    return this.#readKind !== READ_NONE;
+    return this.#read.kind !== READ_NONE;
   }
 
   /** True while writes are waiting to reach the kernel. */
@@ -353,7 +307,7 @@ export class BaseIOStream<S extends Duplex = Duplex> {
    */
   detach(): DetachedSocket<S> {
     if (this.#closed) throw new StreamClosedError(this.#error);
-    if (this.#readKind !== READ_NONE) throw new StreamNotIdleError('Cannot detach a stream while a read is pending');
+    if (this.#read.kind !== READ_NONE) throw new StreamNotIdleError('Cannot detach a stream while a read is pending');
     const buffered = this.#buffer.consume(this.#buffer.length);
     return { socket: this.#release(), buffered };
   }
@@ -365,7 +319,7 @@ export class BaseIOStream<S extends Duplex = Duplex> {
    */
   protected releaseIdleSocket(operation: string): { socket: S; closeCallback: CloseCallback | null } {
     if (this.#closed) throw new StreamClosedError(this.#error);
-    if (this.#readKind !== READ_NONE || this.#writes.length > 0 || this.#socket.writableLength > 0 || this.#buffer.length > 0) {
+    if (this.#read.kind !== READ_NONE || this.#writes.length > 0 || this.#socket.writableLength > 0 || this.#buffer.length > 0) {
       throw new StreamNotIdleError(`${operation}: the stream is not idle (a read, a write or unread bytes are pending)`);
     }
     const closeCallback = this.#closeCallback;
@@ -388,32 +342,25 @@ export class BaseIOStream<S extends Duplex = Duplex> {
 
   #onData = (chunk: Buffer): void => {
     if (this.#closed) return;
-    const kind = this.#readKind;
-    if ((kind === READ_UNTIL || kind === READ_BYTES) && this.#buffer.length === 0 && this.#readFromChunk(chunk)) {
-      if (this.#settledCallback !== null) this.#runSettledCallback();
-      return;
+    const read = this.#read;
+    const kind = read.kind;
+    if ((kind === READ_UNTIL || kind === READ_BYTES) && this.#buffer.length === 0) {
+      const taken = read.settleFromChunk(chunk);
+      if (taken >= 0) {
+        if (taken < chunk.length) {
+          this.#buffer.push(chunk.subarray(taken));
+          this.#pauseIfFull();
+        }
+        if (read.hasSettledCallback) read.runSettledCallback();
+        return;
+      }
     }
-    if (kind === READ_INTO) chunk = this.#fillTarget(chunk);
+    if (kind === READ_INTO) chunk = read.fillTarget(chunk);
     this.#buffer.push(chunk);
     if (kind !== READ_NONE) this.#progress(false);
     else this.#pauseIfFull();
-    if (this.#settledCallback !== null) this.#runSettledCallback();
+    if (read.hasSettledCallback) read.runSettledCallback();
   };
-
-  /** Hands a settled readBytesSync its bytes (null: closed); the callback may start the next read. */
-  #runSettledCallback(): void {
-    const callback = this.#settledCallback as (data: Buffer | null) => void;
-    const data = this.#settledData;
-    this.#settledCallback = null;
-    this.#settledData = null;
-    try {
-      callback(data);
-    } catch (error) {
-      // Thrown into a socket event it would crash the process: logged, and the stream closed.
-      appLog.error('Exception in readBytesSync callback', error);
-      this.close(error instanceof Error ? error : new Error(String(error)));
-    }
-  }
 
   #onEnd = (): void => {
     if (!this.#closed) this.close();
@@ -436,9 +383,8 @@ export class BaseIOStream<S extends Duplex = Duplex> {
     else this.#writes.settleNext(error);
   };
 
-  #onRegexImmediate = (): void => {
-    this.#regexImmediate = null;
-    if (this.#readKind === READ_REGEX && !this.#closed) this.#progress(true);
+  #onDeferredSearch = (): void => {
+    if (this.#read.deferredSearchDue() && !this.#closed) this.#progress(true);
   };
 
   #closeWithError(error: Error): void {
@@ -455,65 +401,14 @@ export class BaseIOStream<S extends Duplex = Duplex> {
     }
   }
 
-  /**
-   * The common case of a pending readUntil or readBytes when nothing is buffered: settles it from
-   * `chunk` alone (the chunk itself or a view of it) and buffers only the rest. False, with nothing
-   * consumed, when the chunk does not satisfy the read or the read must fail: the slow path decides.
-   */
-  #readFromChunk(chunk: Buffer): boolean {
-    let end: number;
-    if (this.#readKind === READ_UNTIL) {
-      const needle = this.#readDelimiter;
-      const at = needle.length === 1 ? chunk.indexOf(needle[0]) : chunk.indexOf(needle);
-      if (at < 0) {
-        // The slow path will hold exactly this chunk: let it search only where a match may still start.
-        this.#scanFrom = chunk.length - needle.length + 1;
-        return false;
-      }
-      end = at + needle.length;
-      if (end > this.#readMaxBytes || end > this.#maxBufferSize) return false;
-    } else {
-      end = this.#readBytes;
-      if (chunk.length < end) {
-        if (!this.#readPartial || chunk.length === 0) return false;
-        end = chunk.length;
-      }
-    }
-    if (end === chunk.length) {
-      this.#resolveRead(chunk);
-    } else {
-      this.#resolveRead(chunk.subarray(0, end));
-      this.#buffer.push(chunk.subarray(end));
-      this.#pauseIfFull();
-    }
-    return true;
-  }
-
-  #startSearch(kind: number, delimiter: Buffer, regex: RegExp | null, options: ReadUntilOptions | undefined): Promise<Buffer> {
-    const maxBytes = positiveLimit('maxBytes', options?.maxBytes, Infinity);
-    const promise = this.#startRead(kind);
-    this.#readDelimiter = delimiter;
-    this.#readRegex = regex;
-    this.#readMaxBytes = maxBytes;
-    this.#beginRead();
-    return promise as Promise<Buffer>;
-  }
-
-  #startRead(kind: number): Promise<Buffer | number> {
-    if (this.#readKind !== READ_NONE) throw new AlreadyReadingError('Already reading: a stream allows one pending read at a time');
-    this.#readKind = kind;
-    const promise = new Promise<Buffer | number>(this.#captureRead);
-    this.#readPromise = promise;
-    return promise;
-  }
-
   /** Settles the new read from the buffer if it can, else makes sure bytes will arrive. */
   #beginRead(): void {
+    const read = this.#read;
     // A search cannot settle from an empty buffer (the usual state when a read starts): skip it.
-    const searching = this.#readKind === READ_UNTIL || this.#readKind === READ_REGEX;
-    if (!(searching && this.#buffer.length === 0) && this.#completeRead(true)) return;
-    if (this.#closed) this.#rejectRead(new StreamClosedError(this.#error));
-    else if (this.#buffer.length > this.#maxBufferSize) this.#bufferFull();
+    const searching = read.kind === READ_UNTIL || read.kind === READ_REGEX;
+    if (!(searching && this.#buffer.length === 0) && read.trySettle(true)) return;
+    if (this.#closed) read.reject(new StreamClosedError(this.#error));
+    else if (this.#buffer.length > this.#maxBufferSize) read.failBufferFull();
     else if (this.#paused) {
       this.#paused = false;
       this.#socket.resume();
@@ -522,161 +417,19 @@ export class BaseIOStream<S extends Duplex = Duplex> {
 
   /** After new bytes: settle the pending read, pause when enough is buffered, fail past maxBufferSize. */
   #progress(eager: boolean): void {
-    if (this.#completeRead(eager)) {
-      if (this.#readKind === READ_NONE && !this.#closed) this.#pauseIfFull();
+    const read = this.#read;
+    if (read.trySettle(eager)) {
+      if (read.kind === READ_NONE && !this.#closed) this.#pauseIfFull();
     } else if (this.#buffer.length > this.#maxBufferSize) {
-      this.#bufferFull();
+      read.failBufferFull();
     }
-  }
-
-  /** Settles the pending read if the buffered bytes allow it; true when it settled (either way). */
-  #completeRead(eager: boolean): boolean {
-    const available = this.#buffer.length;
-    switch (this.#readKind) {
-      case READ_BYTES: {
-        const n = this.#readBytes;
-        if (!this.#readPartial) {
-          if (available < n) return false;
-          this.#resolveRead(this.#buffer.consume(n));
-        } else {
-          if (available === 0 && n > 0) return false;
-          // A partial read takes what the first chunk holds, so it never copies.
-          const front = this.#buffer.contiguous;
-          this.#resolveRead(this.#buffer.consume(front < n ? front : n));
-        }
-        return true;
-      }
-      case READ_UNTIL: {
-        const needle = this.#readDelimiter;
-        const at = this.#buffer.indexOf(needle, this.#scanFrom);
-        if (at >= 0) return this.#resolveThrough(at + needle.length, needle);
-        this.#scanFrom = available - needle.length + 1;
-        return this.#failIfPastMaxBytes(available, needle);
-      }
-      case READ_REGEX:
-        return this.#searchRegex(available, eager);
-      case READ_INTO: {
-        const filled = this.#readFilled;
-        if (filled < this.#readTarget.length && !(this.#readPartial && filled > 0)) return false;
-        this.#resolveRead(filled);
-        return true;
-      }
-      default:
-        return false;
-    }
-  }
-
-  /**
-   * A regex cannot resume mid-text, so each search covers all unread bytes: done at once when the
-   * buffer has doubled since the last search or passed a limit, otherwise once per event-loop turn.
-   */
-  #searchRegex(available: number, eager: boolean): boolean {
-    if (available === 0) return false;
-    if (!eager && available < this.#scanFrom && available <= this.#readMaxBytes && available <= this.#maxBufferSize) {
-      if (this.#regexImmediate === null) this.#regexImmediate = setImmediate(this.#onRegexImmediate);
-      return false;
-    }
-    if (this.#regexText.length < available) this.#regexText += this.#buffer.latin1(this.#regexText.length);
-    const regex = this.#readRegex as RegExp;
-    const match = regex.exec(this.#regexText);
-    if (match !== null) return this.#resolveThrough(match.index + match[0].length, regex);
-    this.#scanFrom = available * 2;
-    return this.#failIfPastMaxBytes(available, regex);
-  }
-
-  #resolveThrough(end: number, pattern: Buffer | RegExp): boolean {
-    if (end > this.#readMaxBytes) this.#unsatisfiable(pattern);
-    else if (end > this.#maxBufferSize) this.#bufferFull();
-    else this.#resolveRead(this.#buffer.consume(end));
-    return true;
-  }
-
-  #failIfPastMaxBytes(available: number, pattern: Buffer | RegExp): boolean {
-    if (available <= this.#readMaxBytes) return false;
-    this.#unsatisfiable(pattern);
-    return true;
-  }
-
-  #fillTarget(chunk: Buffer): Buffer {
-    const room = this.#readTarget.length - this.#readFilled;
-    if (room === 0) return chunk;
-    const n = room < chunk.length ? room : chunk.length;
-    chunk.copy(this.#readTarget, this.#readFilled, 0, n);
-    this.#readFilled += n;
-    return n === chunk.length ? EMPTY : chunk.subarray(n);
   }
 
   #settleReadUntilClose(): void {
     if (!this.#detached && (this.#error === null || isConnectionReset(this.#error))) {
-      this.#resolveRead(this.#buffer.consume(this.#buffer.length));
+      this.#read.resolve(this.#buffer.consume(this.#buffer.length));
     } else {
-      this.#rejectRead(new StreamClosedError(this.#error));
-    }
-  }
-
-  #unsatisfiable(pattern: Buffer | RegExp): void {
-    const error = new UnsatisfiableReadError(`${describePattern(pattern)} not found within ${this.#readMaxBytes} bytes`);
-    if (!this.#closed) genLog.info('Unsatisfiable read, closing connection: %s', error.message);
-    this.#rejectRead(error);
-    this.close(error);
-  }
-
-  #bufferFull(): void {
-    const error = new StreamBufferFullError(`Reached maximum read buffer size (${this.#maxBufferSize} bytes)`);
-    if (!this.#closed) genLog.warn('%s, closing connection', error.message);
-    this.#rejectRead(error);
-    this.close(error);
-  }
-
-  #resolveRead(value: Buffer | number): void {
-    const callback = this.#readCallback;
-    if (callback !== null) {
-      this.#resetRead();
-      this.#settledCallback = callback;
-      this.#settledData = value as Buffer;
-      return;
-    }
-    const resolve = this.#readResolve;
-    this.#resetRead();
-    resolve(value);
-  }
-
-  /** Rejects the pending read; marked handled, since a caller may have started it and moved on. */
-  #rejectRead(error: Error): void {
-    const callback = this.#readCallback;
-    if (callback !== null) {
-      this.#resetRead();
-      this.#settledCallback = callback;
-      this.#settledData = null;
-      return;
-    }
-    const reject = this.#readReject;
-    this.#readPromise?.catch(noop);
-    this.#resetRead();
-    reject(error);
-  }
-
-  #resetRead(): void {
-    this.#readKind = READ_NONE;
-    this.#readPromise = null;
-    this.#readResolve = noop;
-    this.#readReject = noop;
-    this.#readCallback = null;
-    this.#readPartial = false;
-    this.#readMaxBytes = Infinity;
-    this.#scanFrom = 0;
-    if (this.#readDelimiter !== EMPTY) this.#readDelimiter = EMPTY;
-    if (this.#readRegex !== null) {
-      this.#readRegex = null;
-      this.#regexText = '';
-      if (this.#regexImmediate !== null) {
-        clearImmediate(this.#regexImmediate);
-        this.#regexImmediate = null;
-      }
-    }
-    if (this.#readTarget !== EMPTY) {
-      this.#readTarget = EMPTY;
-      this.#readFilled = 0;
+      this.#read.reject(new StreamClosedError(this.#error));
     }
   }
 
