@@ -17,7 +17,8 @@ export function describeMachine() {
 function commit() {
   try {
     const git = (...args) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
+    // The report file itself changes as each suite of a run writes its section: not a code change.
+    const dirty = git('status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)docs/benchmarks.md') !== '';
     return `commit ${git('rev-parse', '--short', 'HEAD')}${dirty ? ' with uncommitted changes' : ''}`;
   } catch {
     return 'no git commit';
