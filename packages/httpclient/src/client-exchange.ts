@@ -18,6 +18,7 @@ import { HTTPStreamClosedError, HTTPTimeoutError } from './errors';
 import type { FifoNode } from './fifo';
 import type { HTTPRequest, HTTPRequestSettings } from './http-request';
 import { HTTPResponse } from './http-response';
+import { keepAliveTimeoutMs } from './keep-alive-timeout';
 import { absoluteTarget } from './proxy';
 import { REDIRECT_CODES, redirect } from './redirect';
 import { checkMethod, requestHeaders } from './request-headers';
@@ -321,7 +322,8 @@ export class ClientExchange implements HTTPMessageDelegate, PoolWaiter {
       }
       throw this.#hopError(error, connection.stream);
     }
-    this.#releaseConnection(reusable);
+    const keepAlive = reusable ? this.#responseHeaders?.get('Keep-Alive') : undefined;
+    this.#releaseConnection(reusable, keepAlive === undefined ? -1 : keepAliveTimeoutMs(keepAlive));
     if (this.#redirecting) {
       this.#followRedirect(url);
       return true;
@@ -527,11 +529,12 @@ export class ClientExchange implements HTTPMessageDelegate, PoolWaiter {
     this.#decoder?.destroy();
   }
 
-  #releaseConnection(reusable: boolean): void {
+  /** Gives the connection back; `serverIdleTimeout` as ConnectionPool.release takes it. */
+  #releaseConnection(reusable: boolean, serverIdleTimeout = -1): void {
     const connection = this.#connection;
     if (connection === null) return;
     this.#connection = null;
-    this.#ctx.pool.release(connection, reusable);
+    this.#ctx.pool.release(connection, reusable, serverIdleTimeout);
   }
 
   static #onTimer(exchange: ClientExchange): void {

@@ -5,9 +5,15 @@ import { Fifo, type FifoNode } from './fifo';
 export interface ConnectionPoolOptions {
   /** Most connections (busy, idle or opening) per pool key. */
   maxConnectionsPerHost: number;
-  /** Ms an idle connection is kept before it is closed. */
+  /** Ms an idle connection is kept before it is closed (less when the server keeps it for less). */
   idleTimeout: number;
 }
+
+/**
+ * Ms taken off the idle time a server announces (`Keep-Alive: timeout=N`), so that we stop reusing
+ * a connection before the server closes it rather than race its close (undici's threshold).
+ */
+export const KEEP_ALIVE_MARGIN_MS = 1000;
 
 /**
  * Told when its turn comes: a pooled connection to use, or null meaning a slot was reserved for it
@@ -25,6 +31,8 @@ export class PooledConnection {
   uses = 0;
   /** performance.now() when it last became idle. */
   idleSince = 0;
+  /** Ms it may stay idle from idleSince: the pool's idleTimeout, or less when the server said so. */
+  idleTimeout = 0;
   busy = true;
 
   constructor(stream: IOStream, host: HostPool) {
@@ -50,9 +58,10 @@ export class HostPool {
 /**
  * Keep-alive connections per key, undici-style one concern per layer: a connection is reused only
  * after its previous response was read completely and allowed reuse (the caller says so in
- * `release`), is never handed to two requests at once, is closed after `idleTimeout` ms idle, and
- * no key has more than `maxConnectionsPerHost` connections (further requests wait their turn).
- * Idle sockets are unreferenced so they never keep the process alive.
+ * `release`), is never handed to two requests at once, is closed after `idleTimeout` ms idle (or
+ * sooner when the server announced a shorter keep-alive timeout), is never handed out once the
+ * server closed it, and no key has more than `maxConnectionsPerHost` connections (further requests
+ * wait their turn). Idle sockets are unreferenced so they never keep the process alive.
  */
 export class ConnectionPool {
   #hosts = new Map<string, HostPool>();
@@ -77,15 +86,21 @@ export class ConnectionPool {
     return this.#hosts.get(key)?.open ?? 0;
   }
 
-  /** The newest idle connection of `key` that is still open, now busy; null when there is none. */
+  /**
+   * The newest idle connection of `key` that is still open and within its idle time, now busy; null
+   * when there is none. Closed or expired ones met on the way are dropped (the sweep is coarse).
+   */
   takeIdle(key: string): PooledConnection | null {
     const host = this.#hosts.get(key);
     if (host === undefined) return null;
     const idle = host.idle;
+    if (idle.length === 0) return null;
+    const now = performance.now();
     while (idle.length > 0) {
       const connection = idle.pop() as PooledConnection;
       this.#idleCount--;
-      if (connection.stream.closed()) {
+      if (connection.stream.closed() || now - connection.idleSince >= connection.idleTimeout) {
+        connection.stream.close();
         this.#forget(connection);
         continue;
       }
@@ -134,15 +149,18 @@ export class ConnectionPool {
 
   /**
    * Returns a busy connection. `reusable`: its last response was read completely and allowed
-   * reuse; otherwise, or when the stream is closed, the connection is closed. A waiting request
-   * gets it (or the freed slot) at once; else it goes idle.
+   * reuse. `serverIdleTimeout`: ms the server keeps it idle (its `Keep-Alive: timeout`), -1 when
+   * it did not say; the connection then stays idle at most that less {@link KEEP_ALIVE_MARGIN_MS}.
+   * When not reusable, when that leaves no idle time, or when the stream is closed, the connection
+   * is closed. A waiting request gets it (or the freed slot) at once; else it goes idle.
    */
-  release(connection: PooledConnection, reusable: boolean): void {
+  release(connection: PooledConnection, reusable: boolean, serverIdleTimeout = -1): void {
     if (!connection.busy) return;
     connection.busy = false;
     const host = connection.host;
     const stream = connection.stream;
-    if (!reusable || this.#closed || stream.closed()) {
+    const idleTimeout = serverIdleTimeout < 0 ? this.#idleTimeout : Math.min(this.#idleTimeout, serverIdleTimeout - KEEP_ALIVE_MARGIN_MS);
+    if (!reusable || idleTimeout <= 0 || this.#closed || stream.closed()) {
       stream.close();
       this.#forget(connection);
       this.#offerSlot(host);
@@ -155,6 +173,7 @@ export class ConnectionPool {
       return;
     }
     connection.idleSince = performance.now();
+    connection.idleTimeout = idleTimeout;
     stream.socket.unref();
     host.idle.push(connection);
     this.#idleCount++;
@@ -222,7 +241,7 @@ export class ConnectionPool {
     }
   }
 
-  /** Closes connections idle for idleTimeout ms (and drops ones the server closed). */
+  /** Closes connections idle for their idleTimeout ms (and drops ones the server closed). */
   #sweep = (): void => {
     const now = performance.now();
     for (const host of this.#hosts.values()) {
@@ -231,7 +250,7 @@ export class ConnectionPool {
       let kept = 0;
       for (let i = 0; i < idle.length; i++) {
         const connection = idle[i];
-        if (connection.stream.closed() || now - connection.idleSince >= this.#idleTimeout) {
+        if (connection.stream.closed() || now - connection.idleSince >= connection.idleTimeout) {
           connection.stream.close();
           host.open--;
           this.#idleCount--;

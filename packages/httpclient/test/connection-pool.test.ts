@@ -87,6 +87,60 @@ describe('ConnectionPool', () => {
     expect(pool.idleCount).toBe(0);
     expect(pool.openCount('k')).toBe(0);
   });
+
+  it('keeps a connection idle no longer than the server allows, less 1 s, and not at all when that is 0', async () => {
+    const open = await streamFactory();
+    const pool = new ConnectionPool({ maxConnectionsPerHost: 10, idleTimeout: 4000 });
+    pool.reserve('k');
+    const connection = pool.add('k', await open());
+    pool.release(connection, true, 1500);
+    expect(connection.idleTimeout).toBe(500);
+    expect(pool.takeIdle('k')).toBe(connection);
+    pool.release(connection, true, 60_000);
+    expect(connection.idleTimeout).toBe(4000);
+    expect(pool.takeIdle('k')).toBe(connection);
+    pool.release(connection, true);
+    expect(connection.idleTimeout).toBe(4000);
+    expect(pool.takeIdle('k')).toBe(connection);
+    pool.release(connection, true, 1000);
+    expect(connection.stream.closed()).toBe(true);
+    expect(pool.idleCount).toBe(0);
+    expect(pool.openCount('k')).toBe(0);
+  });
+
+  it('does not hand out a connection past its idle time, even before the sweep closes it', async () => {
+    const open = await streamFactory();
+    // The sweep runs every second here; the connection may idle 50 ms.
+    const pool = new ConnectionPool({ maxConnectionsPerHost: 10, idleTimeout: 50 });
+    pool.reserve('k');
+    const connection = pool.add('k', await open());
+    pool.release(connection, true);
+    connection.idleSince -= 60;
+    expect(pool.takeIdle('k')).toBeNull();
+    expect(connection.stream.closed()).toBe(true);
+    expect(pool.openCount('k')).toBe(0);
+    pool.close();
+  });
+
+  it('never hands out an idle connection the server closed, nor counts it against the limit', async () => {
+    const serverSockets: net.Socket[] = [];
+    const server = track(net.createServer((socket) => serverSockets.push(track(socket).on('error', () => {}))));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const pool = new ConnectionPool({ maxConnectionsPerHost: 1, idleTimeout: 10_000 });
+    pool.reserve('k');
+    const connection = pool.add('k', track(await IOStream.connect(port, '127.0.0.1')));
+    pool.release(connection, true);
+    while (serverSockets.length === 0) await sleep(5);
+    serverSockets[0].end();
+    // No read is pending while idle, yet the stream sees the close.
+    for (let i = 0; i < 100 && !connection.stream.closed(); i++) await sleep(5);
+    expect(connection.stream.closed()).toBe(true);
+    expect(pool.takeIdle('k')).toBeNull();
+    expect(pool.openCount('k')).toBe(0);
+    expect(pool.reserve('k')).toBe(true);
+    pool.close();
+  });
 });
 
 describe('Fifo', () => {

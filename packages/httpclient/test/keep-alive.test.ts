@@ -1,5 +1,6 @@
 // The keep-alive pool: reuse only after a complete response that allows it, one request per
-// connection at a time, per-host limit, idle timeout, stale-connection retry.
+// connection at a time, per-host limit, idle timeout, connections the server closed while idle,
+// stale-connection retry (the server's Keep-Alive timeout: keep-alive-timeout.test.ts).
 import { appLog, expectLog, genLog } from '@tornado-ts/ioloop';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HTTPStreamClosedError } from '../src/index';
@@ -126,6 +127,21 @@ describe('connection reuse', () => {
       await sleep(20);
     }
     expect(server.connections()).toBe(3);
+  });
+
+  it('sends a POST on a new connection when the server closed the idle one: a closed one is never reused', async () => {
+    // POSTs are not retried, so each one succeeding shows that no closed connection was handed out.
+    const server = await rawServer((_request, _index, socket) => {
+      setTimeout(() => socket.end(), 10);
+      return ok();
+    });
+    const client = newClient();
+    for (let i = 0; i < 3; i++) {
+      expect((await client.fetch(server.url(), { method: 'POST', body: 'x' })).code).toBe(200);
+      await sleep(50);
+    }
+    expect(server.connections()).toBe(3);
+    expect(server.received).toHaveLength(3);
   });
 
   it('retries a GET once on a new connection when a pooled one turns out closed', async () => {
