@@ -87,8 +87,9 @@ export class ConnectionPool {
   }
 
   /**
-   * The newest idle connection of `key` that is still open and within its idle time, now busy; null
-   * when there is none. Closed or expired ones met on the way are dropped (the sweep is coarse).
+   * The newest idle connection of `key` that is still open, within its idle time and without bytes
+   * the server sent unasked, now busy; null when there is none. Others met on the way are dropped
+   * (the sweep is coarse).
    */
   takeIdle(key: string): PooledConnection | null {
     const host = this.#hosts.get(key);
@@ -99,8 +100,9 @@ export class ConnectionPool {
     while (idle.length > 0) {
       const connection = idle.pop() as PooledConnection;
       this.#idleCount--;
-      if (connection.stream.closed() || now - connection.idleSince >= connection.idleTimeout) {
-        connection.stream.close();
+      const stream = connection.stream;
+      if (stream.closed() || stream.bufferedLength > 0 || now - connection.idleSince >= connection.idleTimeout) {
+        stream.close();
         this.#forget(connection);
         continue;
       }
@@ -160,7 +162,8 @@ export class ConnectionPool {
     const host = connection.host;
     const stream = connection.stream;
     const idleTimeout = serverIdleTimeout < 0 ? this.#idleTimeout : Math.min(this.#idleTimeout, serverIdleTimeout - KEEP_ALIVE_MARGIN_MS);
-    if (!reusable || idleTimeout <= 0 || this.#closed || stream.closed()) {
+    // Bytes past the end of the response would be read as the next response: never reuse then.
+    if (!reusable || idleTimeout <= 0 || this.#closed || stream.closed() || stream.bufferedLength > 0) {
       stream.close();
       this.#forget(connection);
       this.#offerSlot(host);
@@ -250,7 +253,8 @@ export class ConnectionPool {
       let kept = 0;
       for (let i = 0; i < idle.length; i++) {
         const connection = idle[i];
-        if (connection.stream.closed() || now - connection.idleSince >= connection.idleTimeout) {
+        const stream = connection.stream;
+      if (stream.closed() || stream.bufferedLength > 0 || now - connection.idleSince >= connection.idleTimeout) {
           connection.stream.close();
           host.open--;
           this.#idleCount--;

@@ -56,6 +56,24 @@ describe('connection reuse', () => {
     expect(server.connections()).toBe(1);
   });
 
+  it('does not reuse a connection on which the server sent bytes past the response, with it or while idle', async () => {
+    const junk = 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nEVIL!';
+    const withResponse = await rawServer((_request, index) => (index === 0 ? ok('first') + junk : ok(`r${index}`)));
+    const client = newClient();
+    expect((await client.fetch(withResponse.url())).text()).toBe('first');
+    expect((await client.fetch(withResponse.url())).text()).toBe('r1');
+    expect(withResponse.connections()).toBe(2);
+
+    const whileIdle = await rawServer((_request, index, socket) => {
+      if (index === 0) setTimeout(() => socket.write(junk), 20);
+      return ok(`r${index}`);
+    });
+    expect((await client.fetch(whileIdle.url())).text()).toBe('r0');
+    await sleep(80);
+    expect((await client.fetch(whileIdle.url())).text()).toBe('r1');
+    expect(whileIdle.connections()).toBe(2);
+  });
+
   it('does not reuse a connection whose response was not read completely', async () => {
     const server = await rawServer(() => ok('x'.repeat(100_000)));
     const client = newClient();

@@ -95,6 +95,11 @@ export class BaseIOStream<S extends Duplex = Duplex> {
     return this.#readChunkSize;
   }
 
+  /** Bytes received and not yet read: what the next reads are served from first. */
+  get bufferedLength(): number {
+    return this.#buffer.length;
+  }
+
   /**
    * Reads up to and including `delimiter` (a string is UTF-8 encoded).
    * @throws {AlreadyReadingError} when another read is pending.

@@ -363,6 +363,17 @@ describe('IOStream over TCP', () => {
     expect((await reader.readBytes(3)).toString()).toBe('abc');
   });
 
+  it('reports bufferedLength: bytes received and not yet read', async () => {
+    const [server, client] = await tcpPair();
+    expect(server.bufferedLength).toBe(0);
+    await client.write('hello world');
+    await waitFor(() => server.bufferedLength === 11);
+    expect((await server.readBytes(5)).toString()).toBe('hello');
+    expect(server.bufferedLength).toBe(6);
+    server.unread(Buffer.from('>'));
+    expect(server.bufferedLength).toBe(7);
+  });
+
   it('reports reading() and writing()', async () => {
     const [reader, writer] = await tcpPair();
     expect(reader.reading()).toBe(false);
