@@ -7,6 +7,7 @@
 
 import type { HTTPMessageDelegate, HTTPServerRequest } from '@tornado-ts/httputil';
 import type { Application } from './application';
+import { HandlerDelegate } from './handler-delegate';
 import type { HandlerKwargs } from './request-handler';
 import type { TargetParams } from './routing-delegates';
 import { NO_GROUPS, type Matcher, type RouteMatch } from './routing-matchers';
@@ -112,12 +113,13 @@ export class ApplicationRouter extends ReversibleRuleRouter {
     return null;
   }
 
-  /** Router interface: handler targets get the application's handler delegate. */
+  /**
+   * Router interface: a handler target gets the application's handler delegate, made from the
+   * route found here for this request (nothing is looked up or built again when it starts).
+   */
   override findHandler(request: HTTPServerRequest, _params?: TargetParams): HTTPMessageDelegate | null {
     const found = this.findRoute(request, false);
-    if (found instanceof HandlerTarget) {
-      return this.application.getHandlerDelegate(request, found.handlerClass, found.kwargs, found.match.args, found.match.kwargs);
-    }
+    if (found instanceof HandlerTarget) return HandlerDelegate.forRoute(this.application, request, found);
     return found;
   }
 }

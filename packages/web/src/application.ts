@@ -1,12 +1,4 @@
-import type {
-  HTTPConnection,
-  HTTPHeaders,
-  HTTPMessageDelegate,
-  HTTPServerConnectionDelegate,
-  HTTPServerRequest,
-  RequestStartLine,
-  ResponseStartLine,
-} from '@tornado-ts/httputil';
+import type { HTTPConnection, HTTPMessageDelegate, HTTPServerConnectionDelegate, HTTPServerRequest } from '@tornado-ts/httputil';
 import { HTTPServer, type HTTPServerOptions } from '@tornado-ts/httpserver';
 import { accessLog } from '@tornado-ts/ioloop';
 import { ApplicationRouter, HandlerTarget, type HandlerRoute, type RoutingState } from './application-router';
@@ -17,7 +9,7 @@ import { HandlerDelegate } from './handler-delegate';
 import { GZipContentEncoding, type OutputTransformClass } from './output-transform';
 import type { HandlerKwargs, RequestHandler } from './request-handler';
 import type { HandlerClass, RouteSpec } from './routing';
-import { RoutingDelegate, type DelegateFinder } from './routing-delegates';
+import { ROUTE_BUILT_REQUEST, RoutingDelegate, type DelegateFinder } from './routing-delegates';
 import { AnyMatches, DefaultHostMatches, HostMatches, NO_GROUPS } from './routing-matchers';
 import { Rule } from './routing-rule-router';
 import { parseSettings, type ApplicationSettings, type ApplicationSettingsInput, type UIMethod } from './settings';
@@ -32,9 +24,6 @@ const NOT_FOUND = new HandlerTarget(ErrorHandler, Object.freeze({ statusCode: 40
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
-
-/** Hands a route resolved elsewhere to the next `findHandler` call (see RoutedHandlerDelegate). */
-let handOffRoute: (application: Application, route: HandlerRoute | null) => void;
 
 /**
  * A web application (Tornado's `Application`): routes each request to a handler class by path
@@ -56,15 +45,7 @@ export class Application implements HTTPServerConnectionDelegate {
   /** The top router: one rule per virtual host (in the order added), then `wildcardRouter`. */
   readonly defaultRouter: ApplicationRouter;
   readonly #routing: RoutingState = { handlersOnly: true };
-  /** Set for the length of one synchronous `findHandler` call by a RoutedHandlerDelegate. */
-  #pendingRoute: HandlerRoute | null = null;
   readonly #dispatcher: DelegateFinder;
-
-  static {
-    handOffRoute = (application, route) => {
-      application.#pendingRoute = route;
-    };
-  }
 
   /**
    * @param handlers routes tried in order for any host.
@@ -131,11 +112,6 @@ export class Application implements HTTPServerConnectionDelegate {
    * delegate from `startRequest` serves them.
    */
   findHandler(request: HTTPServerRequest): HandlerRoute {
-    const pending = this.#pendingRoute;
-    if (pending !== null) {
-      this.#pendingRoute = null;
-      return pending;
-    }
     return (this.defaultRouter.findRoute(request, true) as HandlerTarget | null) ?? this.#defaultRoute();
   }
 
@@ -153,7 +129,7 @@ export class Application implements HTTPServerConnectionDelegate {
   ): HTTPMessageDelegate {
     const named = pathKwargs !== null && Object.keys(pathKwargs).length > 0;
     const match = named ? { args: [], kwargs: { ...pathKwargs } } : { args: [...pathArgs], kwargs: null };
-    return new RoutedHandlerDelegate(this, request, new HandlerTarget(handlerClass, kwargs, match));
+    return HandlerDelegate.forRoute(this, request, new HandlerTarget(handlerClass, kwargs, match));
   }
 
   /**
@@ -202,53 +178,24 @@ export class Application implements HTTPServerConnectionDelegate {
   /** HTTPServerConnectionDelegate: nothing is kept per connection. */
   onClose(_serverConn: object): void {}
 
+  /**
+   * The delegate of a request an outer router built and matched to this application (a rule
+   * target): what `startRequest` would give, for this request rather than a new one.
+   * @internal
+   */
+  [ROUTE_BUILT_REQUEST](request: HTTPServerRequest): HTTPMessageDelegate {
+    if (this.#routing.handlersOnly) return HandlerDelegate.forRoute(this, request, this.findHandler(request));
+    return this.#findDelegate(request);
+  }
+
   /** Tornado's `Application.find_handler`: the delegate of any target, else the default handler's. */
   #findDelegate(request: HTTPServerRequest): HTTPMessageDelegate {
-    return this.defaultRouter.findHandler(request) ?? new RoutedHandlerDelegate(this, request, this.#defaultRoute());
+    return this.defaultRouter.findHandler(request) ?? HandlerDelegate.forRoute(this, request, this.#defaultRoute());
   }
 
   #defaultRoute(): HandlerRoute {
     const defaultClass = this.settings.defaultHandlerClass;
     if (defaultClass === undefined) return NOT_FOUND;
     return new HandlerTarget(defaultClass, this.settings.defaultHandlerArgs ?? {}, NO_GROUPS);
-  }
-}
-
-/**
- * Runs a handler route resolved before the headers reach the handler delegate (custom routers,
- * nested routing). HandlerDelegate builds its own request and asks `findHandler`, so the route is
- * handed over for exactly that synchronous call.
- */
-class RoutedHandlerDelegate implements HTTPMessageDelegate {
-  readonly #application: Application;
-  readonly #route: HandlerRoute;
-  readonly #delegate: HandlerDelegate;
-
-  constructor(application: Application, request: HTTPServerRequest, route: HandlerRoute) {
-    if (request.connection === null) throw new TypeError('A handler delegate needs a request with a connection');
-    this.#application = application;
-    this.#route = route;
-    this.#delegate = new HandlerDelegate(application, request.serverConnection as object, request.connection);
-  }
-
-  headersReceived(startLine: RequestStartLine | ResponseStartLine, headers: HTTPHeaders): void | Promise<void> {
-    handOffRoute(this.#application, this.#route);
-    try {
-      return this.#delegate.headersReceived(startLine, headers);
-    } finally {
-      handOffRoute(this.#application, null);
-    }
-  }
-
-  dataReceived(chunk: Buffer): void | Promise<void> {
-    return this.#delegate.dataReceived(chunk);
-  }
-
-  finish(): void | Promise<void> {
-    return this.#delegate.finish();
-  }
-
-  onConnectionClose(): void {
-    this.#delegate.onConnectionClose();
   }
 }

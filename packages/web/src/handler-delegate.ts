@@ -2,6 +2,9 @@
 // buffered body is gathered and the handler runs once it is complete; a streamed body
 // (`streamRequestBody`) starts the handler at the headers, holds the body back until prepare()
 // is done, and then hands each chunk to dataReceived(), waiting on its promise (backpressure).
+// Made two ways: by `Application.startRequest` (it builds the request and finds the route itself
+// when the headers arrive), or by `HandlerDelegate.forRoute` for a request a router already built
+// and routed (nested routers, custom routers, the default handler of routing mode).
 
 import {
   HTTPServerRequest,
@@ -14,11 +17,11 @@ import {
 import { appLog } from '@tornado-ts/ioloop';
 import { StreamClosedError } from '@tornado-ts/iostream';
 import type { Application } from './application';
+import type { HandlerRoute } from './application-router';
 import { notifyConnectionClose, runHandler, watchConnectionClose } from './handler-lifecycle';
 import { preparedPromise } from './handler-state';
 import type { OutputTransform } from './output-transform';
 import { handlerStateOf, type RequestHandler } from './request-handler';
-import type { HandlerClass, RouteMatch } from './routing';
 
 const EMPTY = Buffer.alloc(0);
 const NO_TRANSFORMS: readonly OutputTransform[] = [];
@@ -34,9 +37,8 @@ export class HandlerDelegate implements HTTPMessageDelegate {
   readonly #connection: HTTPConnection;
   readonly #serverConnection: object;
   #request: HTTPServerRequest | null = null;
-  #handlerClass: HandlerClass | null = null;
-  #kwargs: Record<string, unknown> = {};
-  #match: RouteMatch | null = null;
+  /** Where the request goes: found when the headers arrive, or given by `forRoute`. */
+  #route: HandlerRoute | null = null;
   #handler: StreamingHandler | null = null;
   #first: Buffer | null = null;
   #chunks: Buffer[] | null = null;
@@ -46,25 +48,46 @@ export class HandlerDelegate implements HTTPMessageDelegate {
   #bodyFailed: ((error: unknown) => void) | null = null;
   #failed = false;
 
+  /** A delegate that builds its request from the headers and asks `application.findHandler` where it goes. */
   constructor(application: Application, serverConnection: object, connection: HTTPConnection) {
     this.#application = application;
     this.#serverConnection = serverConnection;
     this.#connection = connection;
   }
 
-  /** @throws {HTTPInputError} for a bad Host header or too many query arguments (answered 400 by the codec). */
+  /**
+   * The delegate of a request a router has already built and routed (Tornado's
+   * `_HandlerDelegate(application, request, ...)`): it runs `route` for that very request, so
+   * neither the request nor the route is made again when the headers are handed on to it.
+   * @throws {TypeError} for a request without a connection.
+   */
+  static forRoute(application: Application, request: HTTPServerRequest, route: HandlerRoute): HandlerDelegate {
+    const connection = request.connection;
+    if (connection === null) throw new TypeError('A handler delegate needs a request with a connection');
+    const delegate = new HandlerDelegate(application, request.serverConnection as object, connection);
+    delegate.#request = request;
+    delegate.#route = route;
+    return delegate;
+  }
+
+  /**
+   * Builds the request and finds its route, unless `forRoute` gave both (the start line and
+   * headers are then those the request was built from).
+   * @throws {HTTPInputError} for a bad Host header or too many query arguments (answered 400 by the codec).
+   */
   headersReceived(startLine: RequestStartLine | ResponseStartLine, headers: HTTPHeaders): void | Promise<void> {
-    const request = new HTTPServerRequest({
-      startLine: startLine as RequestStartLine,
-      headers,
-      connection: this.#connection,
-      serverConnection: this.#serverConnection,
-    });
-    this.#request = request;
-    const route = this.#application.findHandler(request);
-    this.#handlerClass = route.handlerClass;
-    this.#kwargs = route.kwargs;
-    this.#match = route.match;
+    let route = this.#route;
+    if (route === null) {
+      const request = new HTTPServerRequest({
+        startLine: startLine as RequestStartLine,
+        headers,
+        connection: this.#connection,
+        serverConnection: this.#serverConnection,
+      });
+      this.#request = request;
+      route = this.#application.findHandler(request);
+      this.#route = route;
+    }
     if (!route.handlerClass.streamRequestBody) return undefined;
     this.#streaming = true;
     const body = new Promise<void>((resolve, reject) => {
@@ -132,21 +155,21 @@ export class HandlerDelegate implements HTTPMessageDelegate {
   #execute(body: Promise<void> | null): RequestHandler | null {
     const application = this.#application;
     const request = this.#request as HTTPServerRequest;
-    const handler = new (this.#handlerClass as HandlerClass)(application, request, this.#kwargs) as StreamingHandler;
+    const route = this.#route as HandlerRoute;
+    const handler = new route.handlerClass(application, request, route.kwargs) as StreamingHandler;
     this.#handler = handler;
     const transformClasses = application.transforms;
     let transforms = NO_TRANSFORMS;
     if (transformClasses.length > 0) transforms = transformClasses.map((Transform) => new Transform(request));
-    const match = this.#match as RouteMatch;
     const state = handlerStateOf(handler);
     // initialize() runs here rather than in the constructor, so that subclass fields exist when it does.
-    if (!startHandler(handler, this.#kwargs)) {
+    if (!startHandler(handler, route.kwargs)) {
       if (!handler.finished) watchConnectionClose(handler, state);
       return null;
     }
     // Prepared is created before the lifecycle starts, so a synchronous prepare() still resolves it.
     if (this.#streaming) preparedPromise(state);
-    runHandler(handler, state, transforms, match, body);
+    runHandler(handler, state, transforms, route.match, body);
     return handler;
   }
 }

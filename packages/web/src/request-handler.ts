@@ -214,6 +214,19 @@ export class RequestHandler {
     (this.#state.newCookies ??= new Map()).set(name, formatSetCookie(name, value, options));
   }
 
+  /**
+   * The `Set-Cookie` header values waiting to go out with the response headers: one per cookie set
+   * so far (`setCookie`, `clearCookie`, `setSignedCookie`, the XSRF cookie), in the order first set,
+   * byte for byte what `flush()` / `finish()` send. Empty once the headers were sent. For code that
+   * writes a response head itself (WebSocketHandler's 101 answer); a new array, so changing it
+   * changes nothing.
+   */
+  pendingSetCookies(): string[] {
+    const state = this.#state;
+    const cookies = state.newCookies;
+    return cookies === null || state.headersWritten ? [] : [...cookies.values()];
+  }
+
   /** Deletes a cookie; give the same `path` and `domain` it was set with. */
   clearCookie(name: string, options?: CookieOptions): void {
     this.setCookie(name, '', { ...options, expires: Date.now() - 365 * 86_400_000, maxAge: 0, expiresDays: undefined });

@@ -35,6 +35,19 @@ export interface DelegateFinder {
   findHandler(request: HTTPServerRequest): HTTPMessageDelegate | null;
 }
 
+/**
+ * The key of the method by which a server delegate used as a rule target (an Application) routes
+ * a request a router has already built. Tornado's Application is a Router, so an outer router asks
+ * it `find_handler(request)`; here it would otherwise be a plain server delegate, started anew,
+ * that builds the request a second time.
+ */
+export const ROUTE_BUILT_REQUEST: unique symbol = Symbol('routeBuiltRequest');
+
+/** A rule target that routes already-built requests (see {@link ROUTE_BUILT_REQUEST}). */
+export interface BuiltRequestRouter {
+  [ROUTE_BUILT_REQUEST](request: HTTPServerRequest): HTTPMessageDelegate;
+}
+
 /** Answers 404 with an empty body: what a router sends when no rule found a delegate. */
 export class NotFoundDelegate implements HTTPMessageDelegate {
   readonly #connection: HTTPConnection;

@@ -6,7 +6,14 @@
 import type { HTTPConnection, HTTPMessageDelegate, HTTPServerConnectionDelegate, HTTPServerRequest } from '@tornado-ts/httputil';
 import { appLog } from '@tornado-ts/ioloop';
 import { RequestHandler, type HandlerKwargs } from './request-handler';
-import { CallbackDelegate, RoutingDelegate, type RouteCallback, type TargetParams } from './routing-delegates';
+import {
+  CallbackDelegate,
+  ROUTE_BUILT_REQUEST,
+  RoutingDelegate,
+  type BuiltRequestRouter,
+  type RouteCallback,
+  type TargetParams,
+} from './routing-delegates';
 import { isMatcher, type Matcher, type RouteMatch } from './routing-matchers';
 import { PathMatches } from './routing-path-matches';
 
@@ -173,11 +180,17 @@ export class RuleRouter extends Router {
     return null;
   }
 
-  /** The delegate of `target` for `request` (Tornado's `get_target_delegate`); null when the target has none. */
+  /**
+   * The delegate of `target` for `request` (Tornado's `get_target_delegate`); null when the target
+   * has none. A router, or an Application, routes this very request; another server delegate
+   * starts a request of its own on the connection.
+   */
   protected getTargetDelegate(target: RuleTarget, request: HTTPServerRequest, params: TargetParams): HTTPMessageDelegate | null {
     if (target instanceof Router) return target.findHandler(request, params);
-    if (typeof target === 'object' && typeof (target as HTTPServerConnectionDelegate).startRequest === 'function') {
-      return (target as HTTPServerConnectionDelegate).startRequest(request.serverConnection as object, request.connection as HTTPConnection);
+    if (typeof target === 'object') {
+      const delegate = target as Partial<BuiltRequestRouter & HTTPServerConnectionDelegate>;
+      if (typeof delegate[ROUTE_BUILT_REQUEST] === 'function') return delegate[ROUTE_BUILT_REQUEST](request);
+      if (typeof delegate.startRequest === 'function') return delegate.startRequest(request.serverConnection as object, request.connection as HTTPConnection);
     }
     if (typeof target === 'function' && !isHandlerClass(target)) return new CallbackDelegate(target as RouteCallback, request, params);
     return null;

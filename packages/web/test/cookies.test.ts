@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Application } from '../src/application';
 import { CookieError, type CookieOptions } from '../src/cookie-header';
 import { RequestHandler } from '../src/request-handler';
-import { closeAll, startServer, type TestServer } from './helpers';
+import { closeAll, parseRawResponse, rawExchange, startServer, type TestServer } from './helpers';
 
 afterEach(closeAll);
 
@@ -228,6 +228,37 @@ describe('clearing cookies', () => {
     const server = await start();
     const [header] = await setCookies(server, '/clear');
     expect(header).toMatch(/^foo=""; Domain=example\.com; expires=[^;]+ GMT;.* Path=\/p/);
+  });
+});
+
+describe('pendingSetCookies', () => {
+  it('gives the Set-Cookie values byte for byte as the response sends them, until the headers go out', async () => {
+    const seen: Record<string, string[]> = {};
+    class PendingHandler extends RequestHandler {
+      async get(): Promise<void> {
+        seen.none = this.pendingSetCookies();
+        this.setCookie('a', 'b', { domain: 'example.com', path: '/p', httpOnly: true, sameSite: 'Lax', expires: new Date(Date.UTC(2031, 0, 2, 3, 4, 5)) });
+        this.setCookie('c', 'd', { secure: true, maxAge: 60_000 });
+        this.setCookie('a', 'e'); // replaces the first, keeping its place
+        this.clearCookie('gone');
+        seen.set = this.pendingSetCookies();
+        seen.set.push('x=y'); // a copy: the response is unchanged
+        seen.set.pop();
+        this.write('ok');
+        await this.flush();
+        seen.flushed = this.pendingSetCookies();
+      }
+    }
+    const { port } = await startServer(new Application([['/pending', PendingHandler]]));
+    const response = parseRawResponse(await rawExchange(port, 'GET /pending HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'));
+    expect(response.status).toBe(200);
+    expect(seen.none).toEqual([]);
+    expect(seen.set).toHaveLength(3);
+    expect(seen.set[0]).toBe('a=e; Path=/');
+    expect(seen.set[1]).toBe('c=d; Max-Age=60; Path=/; Secure');
+    expect(seen.set[2]).toMatch(/^gone=""; expires=/);
+    expect(response.headers['set-cookie']).toEqual(seen.set);
+    expect(seen.flushed).toEqual([]);
   });
 });
 

@@ -2,7 +2,6 @@ import type { Duplex } from 'node:stream';
 import { appLog, genLog } from '@tornado-ts/ioloop';
 import { StreamClosedError } from '@tornado-ts/iostream';
 import {
-  formatSetCookie,
   HandlerUsageError,
   RequestHandler,
   type CookieOptions,
@@ -53,7 +52,6 @@ export class WebSocketHandler extends RequestHandler implements ChannelOwner {
   #channel: WebSocketChannel | null = null;
   #socket: Duplex | null = null;
   #selectedSubprotocol: string | null = null;
-  #cookies: Map<string, string> | null = null;
   #upgraded = false;
   /** True while open() or an onMessage() is pending (messages then wait in #queue). */
   #busy = true;
@@ -237,7 +235,8 @@ export class WebSocketHandler extends RequestHandler implements ChannelOwner {
     for (const [name, value] of this.responseHeaders) {
       if (!HEADERS_NOT_FORWARDED.has(name.toLowerCase())) lines.push(`${name}: ${value}`);
     }
-    if (this.#cookies !== null) for (const cookie of this.#cookies.values()) lines.push(`Set-Cookie: ${cookie}`);
+    // Formatted once, by setCookie: the values an HTTP response would carry.
+    for (const cookie of this.pendingSetCookies()) lines.push(`Set-Cookie: ${cookie}`);
   }
 
   #runOpen(pathArgs: unknown[]): void {
@@ -360,8 +359,6 @@ export class WebSocketHandler extends RequestHandler implements ChannelOwner {
   override setCookie(name: string, value: string, options?: CookieOptions): void {
     this.#refuseAfterUpgrade();
     super.setCookie(name, value, options);
-    // Kept here too: the 101 answer is written by ws, from these and the response headers.
-    (this.#cookies ??= new Map()).set(name, formatSetCookie(name, value, options));
   }
 
   override write(chunk: ResponseChunk): void {

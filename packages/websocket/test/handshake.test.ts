@@ -1,11 +1,12 @@
 // The opening handshake on the server: Tornado's websocket_test.py cases test_http_request,
 // test_missing_websocket_key, test_bad_websocket_version, test_websocket_headers,
 // test_websocket_header_echo, test_check_origin_* and test_subprotocols*, plus the checks we add
-// (HTTP/1.1, Connection, Host, a key of the right shape, cookies set during the handshake, and
-// what happens when ws itself refuses a request). Nothing here is left out.
+// (HTTP/1.1, Connection, Host, a key of the right shape, cookies set during the handshake and sent
+// as the same bytes as on a normal response, and what happens when ws itself refuses a request).
+// Nothing here is left out.
 import { afterEach, describe, expect, it } from 'vitest';
 import { appLog, expectLog, genLog } from '@tornado-ts/ioloop';
-import type { RequestHandler } from '@tornado-ts/web';
+import { RequestHandler } from '@tornado-ts/web';
 import { WebSocketHandler, WebSocketHandshakeError, websocketConnect, type WebSocketMessage } from '../src/index';
 import { closeAll, RawClient, SAMPLE_KEY, startApp, track, type TestApp } from './helpers';
 
@@ -143,6 +144,41 @@ describe('headers and cookies in the handshake', () => {
     expect(conn.headers.get('X-Extra-Response-Header')).toBe('Extra-Response-Value');
     expect(conn.headers.getList('Set-Cookie')).toEqual(['session=abc; HttpOnly; Path=/', 'theme=dark; Path=/']);
     expect(conn.headers.get('Content-Type')).toBeUndefined();
+  });
+
+  it('sends a cookie with attributes set in prepare() byte for byte as a normal response would', async () => {
+    const setCookies = (handler: RequestHandler) => {
+      handler.setCookie('session', 'abc', { path: '/chat', httpOnly: true, sameSite: 'Strict', expires: new Date(Date.UTC(2031, 0, 2, 3, 4, 5)) });
+      handler.setCookie('theme', 'dark', { domain: 'example.com', secure: true, maxAge: 3_600_000 });
+    };
+    let pending: string[] = [];
+    class CookieSocket extends WebSocketHandler {
+      override prepare() {
+        setCookies(this);
+        pending = this.pendingSetCookies();
+      }
+    }
+    class PlainCookies extends RequestHandler {
+      get() {
+        setCookies(this);
+      }
+    }
+    const app = await startApp([
+      ['/socket', CookieSocket],
+      ['/plain', PlainCookies],
+    ]);
+    const setCookieLines = (head: string) => head.split('\r\n').filter((line) => line.startsWith('Set-Cookie: '));
+    const { head: upgraded } = await RawClient.upgrade(app.port, '/socket');
+    expect(upgraded.split('\r\n')[0]).toBe('HTTP/1.1 101 Switching Protocols');
+    const plain = await RawClient.open(app.port);
+    plain.send(`GET /plain HTTP/1.1\r\nHost: 127.0.0.1:${app.port}\r\nConnection: close\r\n\r\n`);
+    const normal = setCookieLines(await plain.readHead());
+    expect(normal).toEqual([
+      'Set-Cookie: session=abc; expires=Thu, 02 Jan 2031 03:04:05 GMT; HttpOnly; Path=/chat; SameSite=Strict',
+      'Set-Cookie: theme=dark; Domain=example.com; Max-Age=3600; Path=/; Secure',
+    ]);
+    expect(setCookieLines(upgraded)).toEqual(normal);
+    expect(pending.map((value) => `Set-Cookie: ${value}`)).toEqual(normal);
   });
 
   it('reads the request cookies and arguments during open()', async () => {
