@@ -4,19 +4,12 @@
 // handler delegate is made from the route found, as Tornado's _HandlerDelegate is: neither the
 // request nor the route is made again when the headers reach it). Counted with subclasses, no mocks.
 import { HTTPHeaders, type HTTPConnection, type HTTPMessageDelegate, type HTTPServerRequest } from '@tornado-ts/httputil';
-import { accessLog } from '@tornado-ts/ioloop';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { Application, PathMatches, RequestHandler, Router, RuleRouter, streamRequestBody, type HandlerRoute, type TargetParams } from '../src/index';
-import { captureLogs, closeAll, parseRawResponse, rawExchange, startServer } from './helpers';
+import { closeAll, muteAccessLog, parseRawResponse, rawExchange, startServer } from './helpers';
 
-let logs: ReturnType<typeof captureLogs>;
-beforeEach(() => {
-  logs = captureLogs(accessLog);
-});
-afterEach(async () => {
-  logs.restore();
-  await closeAll();
-});
+muteAccessLog();
+afterEach(closeAll);
 
 /** The requests the handlers saw, to compare with the ones the routers saw. */
 const handled: HTTPServerRequest[] = [];
