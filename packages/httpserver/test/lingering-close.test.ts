@@ -72,6 +72,40 @@ describe('lingering close after a refused request body', () => {
     expect(answer.endsWith('\r\n\r\nno')).toBe(true);
   });
 
+  it('keeps serving while ten refused clients go on sending, and lets each go once it stops', async () => {
+    const server = await serve(hello, { maxBodySize: 1024 });
+    const chunk = Buffer.alloc(64 * 1024, 0x62);
+    await recordLog(genLog, async () => {
+      const flooders = await Promise.all(
+        Array.from({ length: 10 }, async () => {
+          // Half open: they go on sending after the server's end of stream, as a hostile client would.
+          const socket = track(net.connect({ port: server.port, host: '127.0.0.1', allowHalfOpen: true }));
+          socket.on('error', () => {});
+          await new Promise((resolve) => socket.once('connect', resolve));
+          socket.write(`POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 999999999\r\n\r\n`);
+          const timer = setInterval(() => socket.writableLength < 1 << 20 && socket.write(chunk), 1);
+          return { socket, timer };
+        }),
+      );
+      try {
+        for (let i = 0; i < 20; i++) {
+          const answer = await rawFetch(server.port, 'GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
+          expect(answer.code).toBe(200);
+        }
+        expect(server.connectionCount).toBeGreaterThanOrEqual(10);
+      } finally {
+        for (const { socket, timer } of flooders) {
+          clearInterval(timer);
+          socket.end();
+        }
+      }
+      // Each flooder has ended its side: the server closes them long before the 5 s bound.
+      const started = Date.now();
+      while (server.connectionCount > 0 && Date.now() - started < 2000) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(server.connectionCount).toBe(0);
+    });
+  });
+
   it('node:http sees the 413 and no error', async () => {
     const server = await serve(hello, { maxBodySize: 1024 });
     await recordLog(genLog, async () => {
