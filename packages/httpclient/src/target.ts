@@ -81,8 +81,13 @@ function parse(text: string): ParsedURL {
   });
 }
 
-/** Small ids for TLS material: strings by value, objects (Buffers, option objects) by identity. */
+/**
+ * Small ids for TLS material: strings by value, objects (Buffers, option objects) by identity.
+ * Ids are never reused; the string map is emptied when it grows past STRING_ID_LIMIT (a string
+ * seen again then gets a new id, which costs at most the reuse of its pooled connections).
+ */
 const stringIds = new Map<string, number>();
+const STRING_ID_LIMIT = 1024;
 const objectIds = new WeakMap<object, number>();
 let nextId = 1;
 
@@ -90,7 +95,10 @@ function idOf(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') {
     let id = stringIds.get(value);
-    if (id === undefined) stringIds.set(value, (id = nextId++));
+    if (id === undefined) {
+      if (stringIds.size >= STRING_ID_LIMIT) stringIds.clear();
+      stringIds.set(value, (id = nextId++));
+    }
     return `s${id}`;
   }
   if (typeof value === 'object') {
