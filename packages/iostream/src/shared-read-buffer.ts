@@ -15,6 +15,7 @@
 //   `onread` for it just as `net.connect` does;
 // - the server counts its connections in `_connections`, which a socket with `_server` set gives
 //   back when it is destroyed (so `server.close()` and `getConnections()` stay right).
+import diagnosticsChannel from 'node:diagnostics_channel';
 import net from 'node:net';
 import tls from 'node:tls';
 
@@ -25,6 +26,9 @@ const SHARED = Buffer.allocUnsafe(64 * 1024);
 export type ReadSink = (bytes: Buffer) => void;
 
 const SINK = Symbol('tornado-ts.readSink');
+
+/** Where Node's own accept announces each accepted socket (documented in node:diagnostics_channel). */
+const acceptChannel = diagnosticsChannel.channel('net.server.socket');
 
 interface SharedReadSocket extends net.Socket {
   /** Present (null or a sink) exactly on the sockets that read through SHARED. */
@@ -144,6 +148,7 @@ function hookAccept(server: net.Server): boolean {
     accepted.server = server;
     accepted._server = server;
     server.emit('connection', socket);
+    if (acceptChannel.hasSubscribers) acceptChannel.publish({ socket });
   };
   return true;
 }

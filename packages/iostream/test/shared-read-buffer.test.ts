@@ -1,6 +1,7 @@
 // useSharedReadBuffer: accepted sockets read through one process-wide buffer. Streams take the bytes
 // without 'data' events; anyone else using such a socket must see an ordinary net.Socket.
 import { randomBytes } from 'node:crypto';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import net from 'node:net';
 import tls from 'node:tls';
 import { IOStream, useSharedReadBuffer } from '@tornado-ts/iostream';
@@ -74,6 +75,23 @@ describe('useSharedReadBuffer', () => {
     const second = await connect(port);
     await new Promise((resolve) => second.once('close', resolve));
     expect(dropped).toBe(1);
+  });
+
+  it("announces each accepted socket on the net.server.socket diagnostics channel, as Node's accept does", async () => {
+    const { server, port } = await listen();
+    useSharedReadBuffer(server);
+    const announced: net.Socket[] = [];
+    const onMessage = (message: unknown) => announced.push((message as { socket: net.Socket }).socket);
+    diagnosticsChannel.subscribe('net.server.socket', onMessage);
+    try {
+      const accepted = nextConnection(server);
+      await connect(port);
+      const socket = await accepted;
+      expect(announced).toContain(socket);
+      expect(attachReadSink(socket, () => {})).toBe(true);
+    } finally {
+      diagnosticsChannel.unsubscribe('net.server.socket', onMessage);
+    }
   });
 
   it('a stream gets the bytes without any data event, while a data listener hears nothing', async () => {
