@@ -1,20 +1,13 @@
 // Output transforms and gzip, after Tornado's web_test.py GzipTestCase and the transform parts of
 // WSGISafeWebTest (test_no_gzip) and CacheTest. Not applicable: the deprecated `gzip` setting alias.
 import { gunzipSync } from 'node:zlib';
-import { accessLog } from '@tornado-ts/ioloop';
 import type { HTTPHeaders } from '@tornado-ts/httputil';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { Application, GZipContentEncoding, OutputTransform, RequestHandler, type ApplicationSettingsInput } from '../src/index';
-import { captureLogs, closeAll, parseRawResponse, rawExchange, startServer } from './helpers';
+import { closeAll, muteAccessLog, parseRawResponse, rawExchange, startServer } from './helpers';
 
-let logs: ReturnType<typeof captureLogs>;
-beforeEach(() => {
-  logs = captureLogs(accessLog);
-});
-afterEach(async () => {
-  logs.restore();
-  await closeAll();
-});
+muteAccessLog();
+afterEach(closeAll);
 
 const BIG = 'hello world '.repeat(200);
 

@@ -8,8 +8,8 @@
 // malformed escapes in groups, a long path through many routes).
 // Not applicable: Python module objects as ui_modules (a module namespace object plays that part).
 import { HTTPHeaders, HTTPServerRequest, type HTTPConnection } from '@tornado-ts/httputil';
-import { accessLog, appLog } from '@tornado-ts/ioloop';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { appLog } from '@tornado-ts/ioloop';
+import { afterEach, describe, expect, test } from 'vitest';
 import {
   Application,
   ErrorHandler,
@@ -23,16 +23,10 @@ import {
   streamRequestBody,
   url,
 } from '../src/index';
-import { captureLogs, closeAll, parseRawResponse, rawExchange, startServer, track } from './helpers';
+import { captureLogs, closeAll, muteAccessLog, parseRawResponse, rawExchange, startServer, track } from './helpers';
 
-let logs: ReturnType<typeof captureLogs>;
-beforeEach(() => {
-  logs = captureLogs(accessLog);
-});
-afterEach(async () => {
-  logs.restore();
-  await closeAll();
-});
+muteAccessLog();
+afterEach(closeAll);
 
 function request(uri: string, headers: Record<string, string> = {}): HTTPServerRequest {
   return new HTTPServerRequest({ uri, headers: new HTTPHeaders(headers) });

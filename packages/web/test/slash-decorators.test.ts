@@ -3,19 +3,12 @@
 // 404, `/` left alone by removeslash. Both decorator forms (TC39 and wrapper) are tested, and the
 // redirect never becomes a protocol-relative `//host` URL (the open-redirect class of Tornado's
 // CVE-2023-28370 and the 6.6 RedirectHandler fix).
-import { accessLog } from '@tornado-ts/ioloop';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { Application, RequestHandler, addslash, removeslash } from '../src/index';
-import { captureLogs, closeAll, parseRawResponse, rawExchange, startServer } from './helpers';
+import { closeAll, muteAccessLog, parseRawResponse, rawExchange, startServer } from './helpers';
 
-let logs: ReturnType<typeof captureLogs>;
-beforeEach(() => {
-  logs = captureLogs(accessLog);
-});
-afterEach(async () => {
-  logs.restore();
-  await closeAll();
-});
+muteAccessLog();
+afterEach(closeAll);
 
 class RemoveSlashHandler extends RequestHandler {
   @removeslash

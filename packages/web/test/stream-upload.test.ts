@@ -2,22 +2,15 @@
 // slow: the connection must stop reading while dataReceived's promise is pending, so memory stays
 // bounded however large the body. The client generates the body on the fly over a raw socket.
 import net from 'node:net';
-import { accessLog } from '@tornado-ts/ioloop';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { afterEach, expect, test } from 'vitest';
 import { Application, RequestHandler, streamRequestBody } from '../src/index';
-import { captureLogs, closeAll, startServer } from './helpers';
+import { closeAll, muteAccessLog, startServer } from './helpers';
 
 const TOTAL = Number(process.env.WEB_UPLOAD_BYTES ?? 1024 * 1024 * 1024);
 const PIECE = Buffer.alloc(64 * 1024, 'x');
 
-let logs: ReturnType<typeof captureLogs>;
-beforeEach(() => {
-  logs = captureLogs(accessLog);
-});
-afterEach(async () => {
-  logs.restore();
-  await closeAll();
-});
+muteAccessLog();
+afterEach(closeAll);
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -3,19 +3,12 @@
 // in its target (WSGISafeWebTest.test_web_redirect_double_slash,
 // RedirectHandlerTest.test_redirect_with_appending_argument), URLSpec.reverse on its own
 // (URLSpecReverseTest) and app.listen (ApplicationTest).
-import { accessLog } from '@tornado-ts/ioloop';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Application, RedirectHandler, RequestHandler, ReverseUrlError, URLSpec, url } from '../src';
-import { captureLogs, closeAll, parseRawResponse, rawExchange, startServer, track } from './helpers';
+import { closeAll, muteAccessLog, parseRawResponse, rawExchange, startServer, track } from './helpers';
 
-let logs: ReturnType<typeof captureLogs>;
-beforeEach(() => {
-  logs = captureLogs(accessLog);
-});
-afterEach(async () => {
-  logs.restore();
-  await closeAll();
-});
+muteAccessLog();
+afterEach(closeAll);
 
 async function get(port: number, path: string, host = '127.0.0.1', extra = '') {
   return parseRawResponse(await rawExchange(port, `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n${extra}\r\n`));

@@ -6,19 +6,12 @@
 // (WSGISafeWebTest.test_get_query_arguments, test_get_body_arguments).
 // Not applicable: test_decode_argument's "bytes" outcome (a decodeArgument returning bytes is a
 // Python str/bytes distinction: ours always returns a string).
-import { accessLog } from '@tornado-ts/ioloop';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Application, RequestHandler } from '../src';
-import { captureLogs, closeAll, startServer } from './helpers';
+import { closeAll, muteAccessLog, startServer } from './helpers';
 
-let logs: ReturnType<typeof captureLogs>;
-beforeEach(() => {
-  logs = captureLogs(accessLog);
-});
-afterEach(async () => {
-  logs.restore();
-  await closeAll();
-});
+muteAccessLog();
+afterEach(closeAll);
 
 /** Writes the raw path, the decoded path groups and the decoded query arguments (Tornado's EchoHandler). */
 class EchoHandler extends RequestHandler {

@@ -4,20 +4,13 @@
 // (SetLazyPropertiesTest) and the browser locale from Accept-Language (AcceptLanguageTest).
 // Not applicable: the allow_nonstandard_methods client flag (we send raw requests instead).
 import { join } from 'node:path';
-import { accessLog } from '@tornado-ts/ioloop';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Application, Locale, loadTranslations, RequestHandler, type RouteSpec } from '../src';
 import { resetLocaleState } from '../src/locale';
-import { captureLogs, closeAll, parseRawResponse, rawExchange, startServer } from './helpers';
+import { closeAll, muteAccessLog, parseRawResponse, rawExchange, startServer } from './helpers';
 
-let logs: ReturnType<typeof captureLogs>;
-beforeEach(() => {
-  logs = captureLogs(accessLog);
-});
-afterEach(async () => {
-  logs.restore();
-  await closeAll();
-});
+muteAccessLog();
+afterEach(closeAll);
 
 async function serve(routes: RouteSpec[]) {
   return startServer(new Application(routes));
